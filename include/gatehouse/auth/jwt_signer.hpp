@@ -1,0 +1,45 @@
+#pragma once
+// The development issuer: an RSA key pair that mints Clerk-shaped RS256 JWTs and publishes its
+// JWKS. Used by `gatehouse --dev`, the gatehouse-dev-issuer tool, the tests and the load tool.
+// Never used to verify anything in production.
+#include <boost/json/object.hpp>
+
+#include <openssl/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace gatehouse::auth {
+
+class JwtSigner {
+ public:
+  // A fresh RSA key (2048 bits by default). kid defaults to the RFC 7638 thumbprint.
+  static JwtSigner generate(int bits = 2048);
+  // Loads a PEM private key written by save_private_key.
+  static JwtSigner load(std::filesystem::path const& pem_path);
+
+  // Writes the private key as PEM with mode 0600 (replacing the file atomically).
+  void save_private_key(std::filesystem::path const& pem_path) const;
+
+  std::string const& kid() const { return kid_; }
+  void set_kid(std::string kid) { kid_ = std::move(kid); }
+
+  // {"keys":[{"kty":"RSA","kid":...,"use":"sig","alg":"RS256","n":...,"e":...}]}
+  boost::json::object jwk() const;
+  std::string jwks_json() const;
+
+  // Signs payload with header {"alg":"RS256","typ":"JWT","kid":kid()}.
+  std::string sign(boost::json::object const& payload) const;
+  // Signs arbitrary header and payload JSON texts (the attack corpus needs malformed headers).
+  std::string sign_raw(std::string const& header_json, std::string const& payload_json) const;
+
+  EVP_PKEY* key() const { return key_.get(); }
+
+ private:
+  explicit JwtSigner(std::shared_ptr<EVP_PKEY> key);
+  std::shared_ptr<EVP_PKEY> key_;
+  std::string kid_;
+};
+
+}  // namespace gatehouse::auth

@@ -1,0 +1,28 @@
+#pragma once
+// What a unit of database work sees: queries on the connection, and hooks that run only if
+// and after its transaction commits (in commit order, on the database thread). In-memory
+// state that mirrors the database (the session registry, the event hub) is updated from those
+// hooks, so it changes exactly when the database does and never for a rolled-back change.
+#include "gatehouse/store/database.hpp"
+
+#include <functional>
+#include <vector>
+
+namespace gatehouse::store {
+
+class Tx {
+ public:
+  explicit Tx(Database& db) : db_(db) {}
+
+  Query query(std::string_view sql) { return db_.query(sql); }
+  int changes() const { return db_.changes(); }
+  void on_commit(std::function<void()> hook) { hooks_.push_back(std::move(hook)); }
+
+  std::vector<std::function<void()>>& hooks() { return hooks_; }
+
+ private:
+  Database& db_;
+  std::vector<std::function<void()>> hooks_;
+};
+
+}  // namespace gatehouse::store

@@ -1,0 +1,189 @@
+#include "gatehouse/store/db_executor.hpp"
+
+#include "gatehouse/store/migrations.hpp"
+#include "gatehouse/util/log.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <future>
+
+namespace gatehouse::store {
+
+namespace {
+constexpr std::size_t max_batch = 512;
+}
+
+DbExecutor::DbExecutor(std::filesystem::path const& path, DatabaseOptions const& options)
+    : db_(std::make_unique<Database>(path, options)) {
+  schema_version_ = apply_migrations(*db_);
+  thread_ = std::thread([this] { thread_main(); });
+}
+
+DbExecutor::~DbExecutor() {
+  stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DbExecutor::stop() {
+  std::lock_guard lock(mutex_);
+  stopping_ = true;
+  wake_.notify_all();
+}
+
+DbExecutorStats DbExecutor::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+boost::asio::awaitable<void> DbExecutor::run(Work work, bool is_write) {
+  std::exception_ptr error;
+  co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void()>(
+      [&](auto handler) {
+        auto executor = boost::asio::get_associated_executor(handler);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        enqueue(Job{std::move(work), is_write, &error, [shared, executor] {
+                      boost::asio::post(executor, [shared] { (*shared)(); });
+                    }});
+      },
+      boost::asio::use_awaitable);
+  if (error) std::rethrow_exception(error);
+}
+
+void DbExecutor::run_blocking(Work work, bool is_write) {
+  std::exception_ptr error;
+  std::promise<void> finished;
+  enqueue(Job{std::move(work), is_write, &error, [&finished] { finished.set_value(); }});
+  finished.get_future().wait();
+  if (error) std::rethrow_exception(error);
+}
+
+void DbExecutor::enqueue(Job job) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) {
+    // Shutting down: the work is refused as "unavailable", never silently dropped.
+    *job.error = std::make_exception_ptr(DbError(5 /* SQLITE_BUSY */, "database is shutting down"));
+    job.done();
+    return;
+  }
+  queue_.push_back(std::move(job));
+  wake_.notify_one();
+}
+
+void DbExecutor::thread_main() {
+  std::vector<Job> writes;
+  for (;;) {
+    std::deque<Job> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && batch.size() < max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    // Order is kept: consecutive writes commit together, a read runs after the writes before it.
+    for (auto& job : batch) {
+      if (job.write) {
+        writes.push_back(std::move(job));
+        continue;
+      }
+      run_writes(writes);
+      run_read(job);
+    }
+    run_writes(writes);
+  }
+}
+
+void DbExecutor::run_writes(std::vector<Job>& jobs) {
+  if (jobs.empty()) return;
+  std::vector<std::function<void()>> hooks;
+  std::vector<Job*> succeeded;
+  try {
+    db_->exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    for (auto& job : jobs) *job.error = std::current_exception();
+    for (auto& job : jobs) job.done();
+    jobs.clear();
+    return;
+  }
+  bool batch_broken = false;
+  for (auto& job : jobs) {
+    if (batch_broken) {
+      *job.error = std::make_exception_ptr(DbError(5, "database transaction aborted"));
+      continue;
+    }
+    Tx tx(*db_);
+    try {
+      db_->exec("SAVEPOINT job");
+      job.work(tx);
+      db_->exec("RELEASE job");
+      for (auto& hook : tx.hooks()) hooks.push_back(std::move(hook));
+      succeeded.push_back(&job);
+    } catch (...) {
+      *job.error = std::current_exception();
+      try {
+        db_->exec("ROLLBACK TO job");
+        db_->exec("RELEASE job");
+      } catch (...) {
+        batch_broken = true;  // cannot isolate this job's changes: the whole batch rolls back
+      }
+    }
+  }
+  bool committed = false;
+  if (!batch_broken) {
+    try {
+      db_->exec("COMMIT");
+      committed = true;
+    } catch (std::exception const& e) {
+      log::warn("database commit failed", {{"error", e.what()}});
+    }
+  }
+  if (!committed) {
+    try {
+      db_->exec("ROLLBACK");
+    } catch (...) {
+    }
+    for (Job* job : succeeded) *job->error = std::make_exception_ptr(DbError(10 /* SQLITE_IOERR */, "commit failed"));
+  } else {
+    for (auto& hook : hooks) {
+      try {
+        hook();
+      } catch (std::exception const& e) {
+        log::error("post-commit hook failed", {{"error", e.what()}});
+      }
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    stats_.commits += committed ? 1 : 0;
+    stats_.writes += jobs.size();
+  }
+  for (auto& job : jobs) job.done();
+  jobs.clear();
+}
+
+void DbExecutor::run_read(Job& job) {
+  Tx tx(*db_);
+  try {
+    db_->exec("BEGIN");
+    job.work(tx);
+    db_->exec("COMMIT");
+  } catch (...) {
+    *job.error = std::current_exception();
+    try {
+      db_->exec("ROLLBACK");
+    } catch (...) {
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.reads;
+  }
+  job.done();
+}
+
+}  // namespace gatehouse::store

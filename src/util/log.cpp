@@ -1,0 +1,103 @@
+#include "gatehouse/util/log.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace gatehouse::log {
+
+namespace {
+
+std::atomic<Level> current_level{Level::info};
+std::mutex output_mutex;
+
+void append_escaped(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char ch : s) {
+    auto const c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += "\\u00";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 0xf]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_time(std::string& out) {
+  auto const now = std::chrono::system_clock::now();
+  auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t const secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  n += static_cast<std::size_t>(std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000)));
+  out.append("\"").append(buf, n).append("\"");
+}
+
+constexpr std::string_view names[] = {"debug", "info", "warn", "error", "off"};
+
+}  // namespace
+
+void set_level(Level level) { current_level.store(level, std::memory_order_relaxed); }
+Level level() { return current_level.load(std::memory_order_relaxed); }
+bool enabled(Level l) { return l >= level() && l != Level::off; }
+
+bool parse_level(std::string_view text, Level& out) {
+  for (int i = 0; i < 5; ++i) {
+    if (text == names[i]) {
+      out = static_cast<Level>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
+  if (!enabled(l)) return;
+  std::string line;
+  line.reserve(160);
+  line += "{\"time\":";
+  append_time(line);
+  line += ",\"level\":\"";
+  line += names[static_cast<int>(l)];
+  line += "\",\"msg\":";
+  append_escaped(line, msg);
+  for (auto const& f : fields) {
+    line += ',';
+    append_escaped(line, f.key);
+    line += ':';
+    std::visit(
+        [&line](auto const& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::string_view>) {
+            append_escaped(line, v);
+          } else if constexpr (std::is_same_v<T, bool>) {
+            line += v ? "true" : "false";
+          } else {
+            line += std::to_string(v);
+          }
+        },
+        f.value);
+  }
+  line += "}\n";
+  std::lock_guard lock(output_mutex);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace gatehouse::log
