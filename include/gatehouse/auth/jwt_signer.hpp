@@ -6,8 +6,11 @@
 
 #include <openssl/types.h>
 
+#include "gatehouse/util/clock.hpp"
+
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace gatehouse::auth {
@@ -41,5 +44,21 @@ class JwtSigner {
   std::shared_ptr<EVP_PKEY> key_;
   std::string kid_;
 };
+
+// The claims of a Clerk session token, as the development issuer mints them.
+struct ClerkTokenSpec {
+  std::string sub;                        // "user_..."
+  std::optional<std::string> azp;         // e.g. "http://localhost:3000"
+  std::optional<std::string> iss;         // e.g. "https://dev.gatehouse.local"
+  std::optional<std::string> sid;         // "sess_..."; generated when absent
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+  UnixSeconds lifetime = 300;             // exp = now + lifetime (may be negative: already expired)
+  UnixSeconds not_before_offset = -5;     // nbf = now + offset
+  UnixSeconds issued_at_offset = 0;       // iat = now + offset
+};
+
+boost::json::object clerk_claims(ClerkTokenSpec const& spec, UnixSeconds now);
+std::string mint_clerk_token(JwtSigner const& signer, ClerkTokenSpec const& spec, UnixSeconds now);
 
 }  // namespace gatehouse::auth
