@@ -1,1 +1,33 @@
-int main() {}
+// gatehouse: parse the configuration, run the server, turn start-up failures into one line.
+#include "gatehouse/app/server.hpp"
+#include "gatehouse/config.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+#include <vector>
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto const parsed = gatehouse::parse_config(args, [](std::string const& name) -> std::optional<std::string> {
+    char const* value = std::getenv(name.c_str());
+    if (!value) return std::nullopt;
+    return std::string(value);
+  });
+  if (parsed.help) {
+    std::fputs(gatehouse::usage().c_str(), stdout);
+    return 0;
+  }
+  if (!parsed.error.empty()) {
+    std::fprintf(stderr, "gatehouse: %s\n", parsed.error.c_str());
+    return 2;
+  }
+  try {
+    gatehouse::app::run_server(parsed.config);
+  } catch (std::exception const& e) {
+    std::fprintf(stderr, "gatehouse: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -39,6 +39,7 @@ class Query {
 
   Query& bind(int index, std::string_view text);
   Query& bind(int index, char const* text) { return bind(index, std::string_view(text)); }
+  Query& bind(int index, std::string const& text) { return bind(index, std::string_view(text)); }
   Query& bind(int index, std::int64_t value);
   Query& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
   Query& bind(int index, std::optional<std::string> const& text);

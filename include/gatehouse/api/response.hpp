@@ -1,0 +1,21 @@
+#pragma once
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gatehouse::api {
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string_view content_type = "application/json";
+  std::vector<std::pair<std::string_view, std::string>> headers;  // beyond the standard set
+};
+
+Response json_response(int status, boost::json::value const& body);
+Response empty_response(int status);  // 204 and friends
+
+}  // namespace gatehouse::api

@@ -1,0 +1,40 @@
+#pragma once
+// What route handlers work with. Handlers call the store through the database thread and the
+// in-memory registries directly; none of them sees SQL or sockets.
+#include "gatehouse/api/request.hpp"
+#include "gatehouse/api/router.hpp"
+#include "gatehouse/auth/authenticator.hpp"
+#include "gatehouse/auth/stream_tickets.hpp"
+#include "gatehouse/config.hpp"
+#include "gatehouse/crypto/secret_box.hpp"
+#include "gatehouse/store/db_executor.hpp"
+
+#include <boost/json/object.hpp>
+
+namespace gatehouse::api {
+
+struct Services {
+  Config const& config;
+  store::DbExecutor& db;
+  auth::SessionRegistry& sessions;
+  auth::StreamTickets& tickets;
+  auth::Authenticator const& authenticator;
+  crypto::SecretBox const& secret_box;
+};
+
+// The caller's live session from "Authorization: Bearer". Throws Failure.
+auth::SessionPtr require_session(Services const& s, Request const& req);
+
+// The body as a JSON object, or Failure(invalid_body) saying what is wrong.
+boost::json::object json_object_body(Request const& req);
+
+// A required non-empty string member; Failure(invalid_body, "<name> required") otherwise.
+std::string required_string(boost::json::object const& body, std::string_view name, std::size_t max_size);
+
+void add_health_routes(Router& router, Services& services);
+void add_auth_routes(Router& router, Services& services);
+void add_session_routes(Router& router, Services& services);
+void add_research_routes(Router& router, Services& services);
+void add_secret_routes(Router& router, Services& services);
+
+}  // namespace gatehouse::api

@@ -1,0 +1,74 @@
+#pragma once
+// The in-memory mirror of the sessions table: what makes a session check an O(1) lookup with no
+// database access. It is changed only from post-commit hooks (and from start-up loading), so it
+// agrees with the database; expiry extensions by streams are the one exception, written
+// through to the database asynchronously.
+#include "gatehouse/crypto/sha256.hpp"
+#include "gatehouse/store/records.hpp"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace gatehouse::auth {
+
+struct Session {
+  std::string id;
+  crypto::Sha256Digest token_hash{};
+  std::string principal_id;
+  store::PrincipalKind kind = store::PrincipalKind::anonymous;
+  UnixSeconds created_at = 0;
+  std::optional<std::string> user_agent;
+  std::atomic<UnixSeconds> expires_at{0};
+  std::atomic<bool> revoked{false};
+
+  bool live(UnixSeconds now) const { return !revoked.load() && now < expires_at.load(); }
+};
+
+using SessionPtr = std::shared_ptr<Session>;
+
+struct DigestHash {
+  std::size_t operator()(crypto::Sha256Digest const& d) const noexcept {
+    // SHA-256 output is uniform: its first bytes are already a good hash.
+    std::size_t h;
+    static_assert(sizeof h <= sizeof d);
+    __builtin_memcpy(&h, d.data(), sizeof h);
+    return h;
+  }
+};
+
+class SessionRegistry {
+ public:
+  using RevocationListener = std::function<void(SessionPtr const&)>;
+
+  void add(store::SessionRecord const& record);
+
+  SessionPtr find_by_token_hash(crypto::Sha256Digest const& hash) const;
+  SessionPtr find_by_id(std::string const& id) const;
+  std::vector<SessionPtr> of_principal(std::string const& principal_id) const;
+
+  // Marks sessions revoked and tells the listener (which closes their streams).
+  void revoke(std::vector<std::string> const& ids);
+  // Forgets purged sessions entirely.
+  void erase(std::vector<std::string> const& ids);
+
+  // Set once at start, before any traffic.
+  void set_revocation_listener(RevocationListener listener) { on_revoked_ = std::move(listener); }
+
+  std::size_t size() const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<crypto::Sha256Digest, SessionPtr, DigestHash> by_hash_;
+  std::unordered_map<std::string, SessionPtr> by_id_;
+  std::unordered_multimap<std::string, SessionPtr> by_principal_;
+  RevocationListener on_revoked_;
+};
+
+}  // namespace gatehouse::auth

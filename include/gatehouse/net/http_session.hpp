@@ -1,0 +1,27 @@
+#pragma once
+// One coroutine per connection: read a request under a deadline, dispatch it, write the
+// response, loop while keep-alive. Included only by the server wiring (it pulls in Asio).
+#include "gatehouse/api/dispatcher.hpp"
+#include "gatehouse/net/connection_registry.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <cstddef>
+
+namespace gatehouse::net {
+
+struct HttpLimits {
+  std::size_t header_limit = 16 * 1024;  // request line + headers
+  std::size_t target_limit = 8 * 1024;
+  std::size_t body_limit = 64 * 1024;
+  std::chrono::seconds request_timeout{30};  // to receive one whole request
+  std::chrono::seconds idle_timeout{60};     // between keep-alive requests
+  std::chrono::seconds write_timeout{30};
+};
+
+boost::asio::awaitable<void> serve_http_connection(boost::asio::ip::tcp::socket socket, api::Dispatcher const& dispatcher,
+                                                   ConnectionRegistry& connections, HttpLimits limits);
+
+}  // namespace gatehouse::net

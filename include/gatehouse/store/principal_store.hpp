@@ -1,0 +1,19 @@
+#pragma once
+#include "gatehouse/store/records.hpp"
+#include "gatehouse/store/transaction.hpp"
+
+namespace gatehouse::store {
+
+// The user principal of a Clerk user id, created on first sight. email and name are updated
+// from the claims when present (absent claims keep what is stored).
+PrincipalRecord upsert_user_principal(Tx& tx, std::string const& clerk_user_id,
+                                      std::optional<std::string> const& email,
+                                      std::optional<std::string> const& name, UnixSeconds now);
+
+// The anonymous principal of a device, created on first sight: one per device_id.
+PrincipalRecord upsert_anonymous_principal(Tx& tx, std::string const& device_id, UnixSeconds now);
+
+std::optional<PrincipalRecord> find_principal(Tx& tx, std::string const& id);
+std::optional<PrincipalRecord> find_anonymous_principal(Tx& tx, std::string const& device_id);
+
+}  // namespace gatehouse::store

@@ -1,0 +1,220 @@
+#include "gatehouse/config.hpp"
+
+#include "gatehouse/net/url.hpp"
+
+#include <charconv>
+#include <span>
+#include <thread>
+
+namespace gatehouse {
+
+namespace {
+
+struct Flag {
+  char const* name;    // without the leading "--"
+  char const* env;     // GATEHOUSE_*
+  char const* value;   // metavariable, or nullptr for a switch
+  char const* help;
+  std::function<std::string(Config&, std::string const&)> apply;  // returns an error or ""
+};
+
+std::string parse_int(std::string const& text, std::int64_t min, std::int64_t max, std::int64_t& out) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return "expects an integer, got \"" + text + "\"";
+  if (value < min || value > max) {
+    return "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text;
+  }
+  out = value;
+  return {};
+}
+
+std::string parse_listen(Config& c, std::string const& text) {
+  auto const colon = text.rfind(':');
+  if (colon == std::string::npos) return "expects HOST:PORT, got \"" + text + "\"";
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) return "expects HOST:PORT, got \"" + text + "\"";
+  std::int64_t port = 0;
+  if (auto e = parse_int(text.substr(colon + 1), 0, 65535, port); !e.empty()) return "port " + e;
+  c.listen_host = host;
+  c.listen_port = static_cast<std::uint16_t>(port);
+  return {};
+}
+
+std::vector<std::string> split_list(std::string const& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto const comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto const first = item.find_first_not_of(" \t");
+    auto const last = item.find_last_not_of(" \t");
+    if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::vector<Flag> const& flags() {
+  static std::vector<Flag> const all = {
+      {"listen", "GATEHOUSE_LISTEN", "HOST:PORT", "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)",
+       parse_listen},
+      {"db", "GATEHOUSE_DB", "PATH", "SQLite database file, created if absent (default gatehouse.db)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (v.empty()) return "expects a path";
+         c.db_path = v;
+         return {};
+       }},
+      {"jwks-url", "GATEHOUSE_JWKS_URL", "URL", "Clerk JWKS: https://..., http://... or file:///...",
+       [](Config& c, std::string const& v) -> std::string {
+         if (!net::parse_url(v)) return "expects an https://, http:// or file:/// URL, got \"" + v + "\"";
+         c.jwks_url = v;
+         return {};
+       }},
+      {"issuer", "GATEHOUSE_ISSUER", "ISS", "required JWT iss (default: not checked)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (v.empty()) return "expects a non-empty issuer";
+         c.issuer = v;
+         return {};
+       }},
+      {"authorized-parties", "GATEHOUSE_AUTHORIZED_PARTIES", "A,B", "accepted JWT azp values (default: azp not checked)",
+       [](Config& c, std::string const& v) -> std::string {
+         c.authorized_parties = split_list(v);
+         if (c.authorized_parties.empty()) return "expects a comma-separated list";
+         return {};
+       }},
+      {"session-ttl", "GATEHOUSE_SESSION_TTL", "SECONDS", "session lifetime (default 1800)",
+       [](Config& c, std::string const& v) { return parse_int(v, 1, 365LL * 86400, c.session_ttl); }},
+      {"clock-skew", "GATEHOUSE_CLOCK_SKEW", "SECONDS", "leeway for JWT exp/nbf/iat (default 5)",
+       [](Config& c, std::string const& v) { return parse_int(v, 0, 300, c.clock_skew); }},
+      {"threads", "GATEHOUSE_THREADS", "N", "network threads (default: one per core)",
+       [](Config& c, std::string const& v) {
+         std::int64_t n = 0;
+         auto e = parse_int(v, 1, 256, n);
+         c.threads = static_cast<unsigned>(n);
+         return e;
+       }},
+      {"heartbeat", "GATEHOUSE_HEARTBEAT", "SECONDS", "stream keepalive interval (default 15)",
+       [](Config& c, std::string const& v) { return parse_int(v, 1, 3600, c.heartbeat); }},
+      {"secrets-key", "GATEHOUSE_SECRETS_KEY", "PATH",
+       "AES-256-GCM key file for stored secrets, created with mode 0600 if absent "
+       "(default: gatehouse-secrets.key next to the database)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (v.empty()) return "expects a path";
+         c.secrets_key_path = v;
+         return {};
+       }},
+      {"jwks-refresh", "GATEHOUSE_JWKS_REFRESH", "SECONDS", "periodic JWKS refresh (default 300)",
+       [](Config& c, std::string const& v) { return parse_int(v, 1, 86400, c.jwks_refresh); }},
+      {"jwks-min-refetch", "GATEHOUSE_JWKS_MIN_REFETCH", "SECONDS",
+       "at most one JWKS refetch per this interval on unknown kids (default 10)",
+       [](Config& c, std::string const& v) { return parse_int(v, 0, 86400, c.jwks_min_refetch); }},
+      {"session-purge-grace", "GATEHOUSE_SESSION_PURGE_GRACE", "SECONDS",
+       "keep expired/revoked sessions this long before purging, so they answer \"Token expired\" (default 3600)",
+       [](Config& c, std::string const& v) { return parse_int(v, 0, 30LL * 86400, c.session_purge_grace); }},
+      {"log-level", "GATEHOUSE_LOG_LEVEL", "LEVEL", "debug, info, warn, error or off (default info)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (!log::parse_level(v, c.log_level)) return "expects debug, info, warn, error or off, got \"" + v + "\"";
+         return {};
+       }},
+      {"dev", "GATEHOUSE_DEV", nullptr,
+       "development mode: create and trust a local signing key (gatehouse-dev-key.pem next to the database)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (v == "1" || v == "true" || v == "yes") {
+           c.dev = true;
+         } else if (v == "0" || v == "false" || v == "no" || v.empty()) {
+           c.dev = false;
+         } else {
+           return "expects true or false, got \"" + v + "\"";
+         }
+         return {};
+       }},
+  };
+  return all;
+}
+
+}  // namespace
+
+std::filesystem::path Config::data_dir() const {
+  auto const parent = db_path.parent_path();
+  return parent.empty() ? std::filesystem::path(".") : parent;
+}
+
+std::filesystem::path Config::effective_secrets_key_path() const {
+  return secrets_key_path ? *secrets_key_path : data_dir() / "gatehouse-secrets.key";
+}
+
+ConfigParse parse_config(std::vector<std::string> const& args, EnvLookup const& env) {
+  ConfigParse result;
+  Config& c = result.config;
+
+  for (auto const& f : flags()) {
+    if (auto value = env(f.env)) {
+      if (auto e = f.apply(c, *value); !e.empty()) {
+        result.error = std::string(f.env) + " " + e;
+        return result;
+      }
+    }
+  }
+
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      result.help = true;
+      return result;
+    }
+    if (!arg.starts_with("--")) {
+      result.error = "unexpected argument \"" + arg + "\" (see --help)";
+      return result;
+    }
+    std::string name = arg.substr(2);
+    std::optional<std::string> inline_value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      inline_value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    Flag const* flag = nullptr;
+    for (auto const& f : flags()) {
+      if (name == f.name) flag = &f;
+    }
+    if (!flag) {
+      result.error = "unknown flag --" + name + " (see --help)";
+      return result;
+    }
+    std::string value;
+    if (!flag->value) {
+      value = inline_value.value_or("true");
+    } else if (inline_value) {
+      value = *inline_value;
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      result.error = "--" + name + " needs a value (" + flag->value + ")";
+      return result;
+    }
+    if (auto e = flag->apply(c, value); !e.empty()) {
+      result.error = "--" + name + " " + e;
+      return result;
+    }
+  }
+  if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
+  return result;
+}
+
+std::string usage() {
+  std::string out =
+      "gatehouse: authentication and session service\n\n"
+      "usage: gatehouse [flags]\n\n"
+      "Every flag can also be set with its environment variable; flags win.\n\n";
+  for (auto const& f : flags()) {
+    std::string left = std::string("  --") + f.name + (f.value ? std::string(" ") + f.value : std::string());
+    if (left.size() < 34) left.resize(34, ' ');
+    out += left + f.help + "  [" + f.env + "]\n";
+  }
+  out += "  --help                          this text\n";
+  return out;
+}
+
+}  // namespace gatehouse

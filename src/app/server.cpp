@@ -1,0 +1,130 @@
+#include "gatehouse/app/server.hpp"
+
+#include "gatehouse/api/dispatcher.hpp"
+#include "gatehouse/api/services.hpp"
+#include "gatehouse/app/dev_mode.hpp"
+#include "gatehouse/app/maintenance.hpp"
+#include "gatehouse/auth/jwks_provider.hpp"
+#include "gatehouse/net/listener.hpp"
+#include "gatehouse/store/session_store.hpp"
+#include "gatehouse/util/log.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <thread>
+
+namespace gatehouse::app {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto shutdown_deadline = std::chrono::seconds(10);
+
+tcp::endpoint resolve_listen_address(asio::io_context& ioc, Config const& config) {
+  boost::system::error_code ec;
+  tcp::resolver resolver(ioc);
+  auto results = resolver.resolve(config.listen_host, std::to_string(config.listen_port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    throw std::runtime_error("cannot resolve listen address " + config.listen_host + ": " + ec.message());
+  }
+  return results.begin()->endpoint();
+}
+
+void open_acceptor(tcp::acceptor& acceptor, tcp::endpoint const& endpoint, Config const& config) {
+  boost::system::error_code ec;
+  std::string const where = config.listen_host + ":" + std::to_string(config.listen_port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+}
+
+}  // namespace
+
+void run_server(Config config) {
+  log::set_level(config.log_level);
+  if (config.dev) prepare_dev_issuer(config);
+  auto const secret_box = crypto::SecretBox::from_key_file(config.effective_secrets_key_path());
+
+  // Declaration order is destruction order reversed: the database thread drains and stops
+  // before the io_context (and the coroutine frames its queued work refers to) goes away.
+  asio::io_context ioc(static_cast<int>(config.threads));
+  asio::thread_pool blocking(1);  // file reads that must not run on a network thread
+  auth::SessionRegistry sessions;
+  auth::StreamTickets tickets;
+  store::DbExecutor db(config.db_path, store::DatabaseOptions{});
+  db.read_blocking([&](store::Tx& tx) {
+    for (auto const& record : store::load_sessions(tx)) sessions.add(record);
+  });
+
+  std::unique_ptr<auth::JwksProvider> jwks;
+  if (config.jwks_url) {
+    auth::JwksProviderOptions options;
+    options.url = *net::parse_url(*config.jwks_url);  // validated when the flag was parsed
+    options.refresh_interval = std::chrono::seconds(config.jwks_refresh);
+    options.min_refetch_interval = std::chrono::seconds(config.jwks_min_refetch);
+    jwks = std::make_unique<auth::JwksProvider>(ioc.get_executor(), blocking.get_executor(), options);
+    jwks->start();
+  } else {
+    log::warn("no --jwks-url: Clerk JWTs cannot be verified, JWT routes answer 503 (use --dev to try it locally)");
+  }
+  auth::Authenticator authenticator(sessions, jwks.get(),
+                                    auth::JwtPolicy{config.issuer, config.authorized_parties, config.clock_skew});
+
+  api::Services services{config, db, sessions, tickets, authenticator, secret_box};
+  api::Router router;
+  api::add_health_routes(router, services);
+  api::add_auth_routes(router, services);
+  api::add_session_routes(router, services);
+  api::add_research_routes(router, services);
+  api::add_secret_routes(router, services);
+  api::Dispatcher dispatcher(router);
+  net::ConnectionRegistry connections;
+  std::atomic<bool> stopping{false};
+
+  tcp::acceptor acceptor(ioc);
+  open_acceptor(acceptor, resolve_listen_address(ioc, config), config);
+  auto const bound = acceptor.local_endpoint();
+  log::info("listening", {{"host", bound.address().to_string()},
+                          {"port", static_cast<std::int64_t>(bound.port())},
+                          {"threads", config.threads},
+                          {"db", config.db_path.string()},
+                          {"sessions", sessions.size()},
+                          {"schema_version", db.schema_version()}});
+
+  asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, connections, net::HttpLimits{}), asio::detached);
+  asio::co_spawn(ioc, run_maintenance(services, stopping), asio::detached);
+
+  asio::steady_timer deadline(ioc);
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log::info("stopping", {{"signal", signal}, {"connections", connections.active()}});
+    stopping = true;
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    if (jwks) jwks->stop();
+    connections.shutdown([&ioc] { ioc.stop(); });
+    deadline.expires_after(shutdown_deadline);
+    deadline.async_wait([&ioc](boost::system::error_code e) {
+      if (!e) ioc.stop();
+    });
+  });
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  log::info("stopped");
+}
+
+}  // namespace gatehouse::app

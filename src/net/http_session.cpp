@@ -1,0 +1,150 @@
+#include "gatehouse/net/http_session.hpp"
+
+#include "gatehouse/api/error_mapping.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace gatehouse::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace {
+
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+class BeastHeaders final : public api::HeaderSource {
+ public:
+  explicit BeastHeaders(http::fields const& fields) : fields_(fields) {}
+  std::string_view get(std::string_view name) const override {
+    auto it = fields_.find(name);
+    return it == fields_.end() ? std::string_view() : std::string_view(it->value());
+  }
+
+ private:
+  http::fields const& fields_;
+};
+
+api::Method method_of(http::verb verb) {
+  switch (verb) {
+    case http::verb::get: return api::Method::get;
+    case http::verb::head: return api::Method::head;
+    case http::verb::post: return api::Method::post;
+    case http::verb::put: return api::Method::put;
+    case http::verb::patch: return api::Method::patch;
+    case http::verb::delete_: return api::Method::del;
+    case http::verb::options: return api::Method::options;
+    default: return api::Method::other;
+  }
+}
+
+http::response<http::string_body> to_beast(api::Response&& r, unsigned version, bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
+  // Responses carry tokens and personal data: never cached, never sniffed.
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  for (auto& [name, value] : r.headers) res.set(name, value);
+  res.keep_alive(keep_alive);
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  return res;
+}
+
+// Per-connection state shared with the shutdown notifier, which runs on another thread.
+struct ConnectionState {
+  beast::tcp_stream stream;
+  bool idle = true;  // touched on the connection's executor only
+  explicit ConnectionState(asio::ip::tcp::socket&& s) : stream(std::move(s)) {}
+};
+
+std::optional<ErrorCode> read_error_code(beast::error_code ec) {
+  if (ec == http::error::header_limit) return ErrorCode::headers_too_large;
+  if (ec == http::error::body_limit) return ErrorCode::payload_too_large;
+  // Any other parser error is a malformed request; a client that went away gets no answer.
+  bool const parser_error = &ec.category() == &http::make_error_code(http::error::bad_target).category();
+  if (parser_error && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return ErrorCode::bad_request;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::Dispatcher const& dispatcher,
+                                            ConnectionRegistry& connections, HttpLimits limits) {
+  auto state = std::make_shared<ConnectionState>(std::move(socket));
+  auto executor = state->stream.get_executor();
+  std::uint64_t const registration = connections.add([state, executor] {
+    asio::post(executor, [state] {
+      if (state->idle) state->stream.socket().close();
+    });
+  });
+  auto& stream = state->stream;
+  beast::error_code endpoint_ec;
+  auto const peer = stream.socket().remote_endpoint(endpoint_ec);
+  std::string const client_address = endpoint_ec ? std::string() : peer.address().to_string();
+  beast::flat_buffer buffer;
+  bool first = true;
+
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+    parser.body_limit(limits.body_limit);
+
+    state->idle = true;
+    if (connections.shutting_down()) break;
+    stream.expires_after(first ? limits.request_timeout : limits.idle_timeout);
+    first = false;
+    auto [ec_header, n_header] = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
+    state->idle = false;
+    beast::error_code ec = ec_header;
+    if (!ec) {
+      stream.expires_after(limits.request_timeout);
+      auto [ec_body, n_body] = co_await http::async_read(stream, buffer, parser, use_nothrow);
+      ec = ec_body;
+    }
+    if (ec) {
+      // A refusal the client can read, then close: the stream position is unknowable now.
+      if (auto code = read_error_code(ec)) {
+        auto res = to_beast(api::error_response(Failure(*code)), 11, false);
+        stream.expires_after(limits.write_timeout);
+        co_await http::async_write(stream, res, use_nothrow);
+      }
+      break;
+    }
+
+    auto& req = parser.get();
+    std::string_view const target = req.target();
+    bool const keep_alive = req.keep_alive() && !connections.shutting_down();
+    api::Response response;
+    if (target.size() > limits.target_limit) {
+      response = api::error_response(Failure(ErrorCode::uri_too_long));
+    } else {
+      BeastHeaders headers(req);
+      api::Request request;
+      request.method = method_of(req.method());
+      auto const question = target.find('?');
+      request.path = target.substr(0, question);
+      request.query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+      request.body = req.body();
+      request.headers = &headers;
+      request.client_address = client_address;
+      response = co_await dispatcher.dispatch(request);
+    }
+    auto res = to_beast(std::move(response), req.version(), keep_alive);
+    stream.expires_after(limits.write_timeout);
+    auto [ec_write, n_write] = co_await http::async_write(stream, res, use_nothrow);
+    if (ec_write || !res.keep_alive()) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  connections.remove(registration);
+}
+
+}  // namespace gatehouse::net

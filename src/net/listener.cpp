@@ -1,0 +1,39 @@
+#include "gatehouse/net/listener.hpp"
+
+#include "gatehouse/util/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace gatehouse::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, api::Dispatcher const& dispatcher,
+                                         ConnectionRegistry& connections, HttpLimits limits) {
+  auto executor = co_await asio::this_coro::executor;
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(executor), asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) {
+      // Out of file descriptors and the like: back off briefly instead of spinning.
+      log::warn("accept failed", {{"error", ec.message()}});
+      asio::steady_timer pause(executor, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto socket_executor = socket.get_executor();
+    asio::co_spawn(socket_executor, serve_http_connection(std::move(socket), dispatcher, connections, limits),
+                   asio::detached);
+  }
+}
+
+}  // namespace gatehouse::net

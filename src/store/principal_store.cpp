@@ -1,0 +1,70 @@
+#include "gatehouse/store/principal_store.hpp"
+
+#include "gatehouse/crypto/random.hpp"
+
+namespace gatehouse::store {
+
+namespace {
+
+constexpr std::string_view select_columns =
+    "SELECT id, kind, clerk_user_id, device_id, email, name, plan, plan_status, current_period_end, created_at "
+    "FROM principals ";
+
+PrincipalRecord read_principal(Query const& q) {
+  PrincipalRecord p;
+  p.id = q.text(0);
+  p.kind = q.text(1) == "user" ? PrincipalKind::user : PrincipalKind::anonymous;
+  p.clerk_user_id = q.opt_text(2);
+  p.device_id = q.opt_text(3);
+  p.email = q.opt_text(4);
+  p.name = q.opt_text(5);
+  p.plan = q.text(6);
+  p.plan_status = q.text(7);
+  p.current_period_end = q.opt_int64(8);
+  p.created_at = q.int64(9);
+  return p;
+}
+
+std::optional<PrincipalRecord> find_where(Tx& tx, std::string_view where, std::string const& value) {
+  auto q = tx.query(std::string(select_columns) + std::string(where));
+  q.bind(1, value);
+  if (!q.next()) return std::nullopt;
+  return read_principal(q);
+}
+
+}  // namespace
+
+PrincipalRecord upsert_user_principal(Tx& tx, std::string const& clerk_user_id,
+                                      std::optional<std::string> const& email,
+                                      std::optional<std::string> const& name, UnixSeconds now) {
+  tx.query(
+        "INSERT INTO principals (id, kind, clerk_user_id, email, name, created_at, updated_at) "
+        "VALUES (?1, 'user', ?2, ?3, ?4, ?5, ?5) "
+        "ON CONFLICT (clerk_user_id) DO UPDATE SET "
+        "  email = coalesce(excluded.email, principals.email), "
+        "  name = coalesce(excluded.name, principals.name), "
+        "  updated_at = excluded.updated_at")
+      .bind_all(crypto::random_id("p_"), clerk_user_id, email, name, now)
+      .run();
+  return *find_where(tx, "WHERE clerk_user_id = ?1", clerk_user_id);
+}
+
+PrincipalRecord upsert_anonymous_principal(Tx& tx, std::string const& device_id, UnixSeconds now) {
+  if (auto existing = find_anonymous_principal(tx, device_id)) return *existing;
+  tx.query(
+        "INSERT INTO principals (id, kind, device_id, created_at, updated_at) "
+        "VALUES (?1, 'anonymous', ?2, ?3, ?3)")
+      .bind_all(crypto::random_id("p_"), device_id, now)
+      .run();
+  return *find_anonymous_principal(tx, device_id);
+}
+
+std::optional<PrincipalRecord> find_principal(Tx& tx, std::string const& id) {
+  return find_where(tx, "WHERE id = ?1", id);
+}
+
+std::optional<PrincipalRecord> find_anonymous_principal(Tx& tx, std::string const& device_id) {
+  return find_where(tx, "WHERE device_id = ?1", device_id);
+}
+
+}  // namespace gatehouse::store

@@ -1,0 +1,74 @@
+#include "gatehouse/store/session_store.hpp"
+
+#include <cstring>
+
+namespace gatehouse::store {
+
+void insert_session(Tx& tx, SessionRecord const& s) {
+  tx.query(
+        "INSERT INTO sessions (id, token_hash, principal_id, created_at, expires_at, user_agent) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+      .bind(1, s.id)
+      .bind_blob(2, std::span<unsigned char const>(s.token_hash))
+      .bind(3, s.principal_id)
+      .bind(4, s.created_at)
+      .bind(5, s.expires_at)
+      .bind(6, s.user_agent)
+      .run();
+}
+
+std::vector<SessionRecord> load_sessions(Tx& tx) {
+  auto q = tx.query(
+      "SELECT s.id, s.token_hash, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent "
+      "FROM sessions s JOIN principals p ON p.id = s.principal_id");
+  std::vector<SessionRecord> out;
+  while (q.next()) {
+    SessionRecord s;
+    s.id = q.text(0);
+    std::string const hash = q.blob(1);
+    if (hash.size() != s.token_hash.size()) continue;  // the schema's CHECK makes this unreachable
+    std::memcpy(s.token_hash.data(), hash.data(), hash.size());
+    s.principal_id = q.text(2);
+    s.kind = q.text(3) == "user" ? PrincipalKind::user : PrincipalKind::anonymous;
+    s.created_at = q.int64(4);
+    s.expires_at = q.int64(5);
+    s.revoked_at = q.opt_int64(6);
+    s.user_agent = q.opt_text(7);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::size_t revoke_sessions(Tx& tx, std::vector<std::string> const& ids, UnixSeconds now) {
+  std::size_t changed = 0;
+  for (auto const& id : ids) {
+    tx.query("UPDATE sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL").bind_all(id, now).run();
+    changed += static_cast<std::size_t>(tx.changes());
+  }
+  return changed;
+}
+
+std::vector<std::string> live_session_ids(Tx& tx, std::string const& principal_id, UnixSeconds now) {
+  auto q = tx.query(
+      "SELECT id FROM sessions WHERE principal_id = ?1 AND revoked_at IS NULL AND expires_at > ?2");
+  q.bind_all(principal_id, now);
+  std::vector<std::string> out;
+  while (q.next()) out.push_back(q.text(0));
+  return out;
+}
+
+void extend_session(Tx& tx, std::string const& id, UnixSeconds expires_at) {
+  tx.query("UPDATE sessions SET expires_at = max(expires_at, ?2) WHERE id = ?1 AND revoked_at IS NULL")
+      .bind_all(id, expires_at)
+      .run();
+}
+
+std::vector<std::string> purge_sessions(Tx& tx, UnixSeconds cutoff) {
+  auto q = tx.query("DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at < ?1 RETURNING id");
+  q.bind(1, cutoff);
+  std::vector<std::string> out;
+  while (q.next()) out.push_back(q.text(0));
+  return out;
+}
+
+}  // namespace gatehouse::store
