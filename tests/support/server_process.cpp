@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,7 +75,8 @@ void ServerProcess::read_loop(int fd) {
 int ServerProcess::stop(int signal, std::chrono::seconds timeout) {
   if (pid_ <= 0) return -1;
   // A pidfd becomes readable when the child exits: an event to wait on, not a poll loop.
-  int const pidfd = ::pidfd_open(pid_, 0);
+  // (via syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C")
+  int const pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
   ::kill(pid_, signal);
   pollfd pfd{pidfd, POLLIN, 0};
   if (pidfd < 0 || ::poll(&pfd, 1, static_cast<int>(timeout.count() * 1000)) != 1) ::kill(pid_, SIGKILL);

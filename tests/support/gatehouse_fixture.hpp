@@ -1,0 +1,63 @@
+#pragma once
+// The end-to-end fixture: a temporary data directory, a JWKS host served over real HTTP by the
+// test (a StaticHttpServer on loopback), a development signing key, and the real gatehouse
+// binary started against them. Helpers mint Clerk-shaped JWTs and sessions.
+#include "support/http_client.hpp"
+#include "support/server_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include "gatehouse/auth/jwt_signer.hpp"
+#include "gatehouse/net/static_http_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gatehouse::testing {
+
+class GatehouseTest : public ::testing::Test {
+ protected:
+  static constexpr char const* jwks_path = "/.well-known/jwks.json";
+  static constexpr char const* issuer = "https://clerk.test.gatehouse";
+  static constexpr char const* authorized_party = "https://app.test.gatehouse";
+
+  GatehouseTest();
+  ~GatehouseTest() override;
+
+  // Starts gatehouse with --db, --jwks-url (the test's JWKS host), --issuer and
+  // --authorized-parties set, plus extra_args. Stops a running one first.
+  void start(std::vector<std::string> extra_args = {});
+  // Same arguments as the last start(), same database: a restart.
+  void restart();
+  void stop_server();
+
+  std::uint16_t port() const { return server_->port(); }
+  ServerProcess& server() { return *server_; }
+  std::filesystem::path db_path() const { return dir_ / "gatehouse.db"; }
+  TempDir const& dir() const { return dir_; }
+  net::StaticHttpServer& jwks_host() { return *jwks_host_; }
+  auth::JwtSigner const& signer() const { return *signer_; }
+
+  // A Clerk-shaped JWT from the test's key (iss and azp as configured, 5 minutes).
+  std::string mint_jwt(std::string const& sub, auth::ClerkTokenSpec spec = {}) const;
+  // POST /auth/session with a fresh JWT; returns the session token (asserts 200).
+  std::string user_session(std::string const& sub);
+  // POST /auth/anonymous; returns the session token (asserts 200).
+  std::string anonymous_session(std::string const& device_id);
+  // The principal id of a session token (GET /auth/whoami).
+  std::string principal_of(std::string const& token);
+
+  // A second signing key that shares the process-wide cache; for rotation tests.
+  static auth::JwtSigner const& other_signer();
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<net::StaticHttpServer> jwks_host_;
+  auth::JwtSigner const* signer_;
+  std::unique_ptr<ServerProcess> server_;
+  std::vector<std::string> last_args_;
+};
+
+}  // namespace gatehouse::testing
