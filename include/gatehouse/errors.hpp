@@ -25,6 +25,8 @@ enum class ErrorCode {
   secret_not_found,
   // 405
   method_not_allowed,
+  // 426
+  upgrade_required,
   // 409
   device_rebound_elsewhere,  // arg: the device id
   research_finished,

@@ -21,6 +21,7 @@ ErrorDescription describe(Failure const& f) {
     case ErrorCode::method_not_allowed: return {405, "method_not_allowed", "Method not allowed"};
     case ErrorCode::device_rebound_elsewhere:
       return {409, "device_rebound_elsewhere", "device " + f.arg() + " already rebound to a different user"};
+    case ErrorCode::upgrade_required: return {426, "upgrade_required", "WebSocket upgrade required"};
     case ErrorCode::research_finished: return {409, "research_finished", "Research already finished"};
     case ErrorCode::payload_too_large: return {413, "payload_too_large", "Request body too large"};
     case ErrorCode::uri_too_long: return {414, "uri_too_long", "Request URI too long"};
@@ -45,6 +46,7 @@ Response error_response(Failure const& failure) {
                                                    : "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
   }
   if (d.status == 503) r.headers.emplace_back("Retry-After", "1");
+  if (d.status == 426) r.headers.emplace_back("Upgrade", "websocket");
   return r;
 }
 

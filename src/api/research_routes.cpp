@@ -62,7 +62,12 @@ boost::asio::awaitable<Response> post_event(Services& s, Request const& req, Pat
   std::string const id(params[0]);
 
   auto const result = co_await s.db.write([&](store::Tx& tx) {
-    return store::append_event(tx, id, session->principal_id, event, data_json, now_unix());
+    auto appended = store::append_event(tx, id, session->principal_id, event, data_json, now_unix());
+    if (auto const* e = std::get_if<store::EventRecord>(&appended)) {
+      // Commit hooks run in commit order on one thread: subscribers get events in seq order.
+      tx.on_commit([&hub = s.hub, record = *e] { hub.publish(record); });
+    }
+    return appended;
   });
   if (auto const* refusal = std::get_if<store::AppendRefusal>(&result)) {
     throw Failure(*refusal == store::AppendRefusal::finished ? ErrorCode::research_finished

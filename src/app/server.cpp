@@ -5,8 +5,11 @@
 #include "gatehouse/app/dev_mode.hpp"
 #include "gatehouse/app/maintenance.hpp"
 #include "gatehouse/auth/jwks_provider.hpp"
+#include "gatehouse/auth/session_extender.hpp"
 #include "gatehouse/net/listener.hpp"
 #include "gatehouse/store/session_store.hpp"
+#include "gatehouse/streams/event_hub.hpp"
+#include "gatehouse/streams/stream_registry.hpp"
 #include "gatehouse/util/log.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -61,7 +64,14 @@ void run_server(Config config) {
   asio::thread_pool blocking(1);  // file reads that must not run on a network thread
   auth::SessionRegistry sessions;
   auth::StreamTickets tickets;
+  streams::EventHub hub;
+  streams::StreamRegistry stream_registry;
   store::DbExecutor db(config.db_path, store::DatabaseOptions{});
+  auth::SessionExtender extender(db, config.session_ttl);
+  // Revocation (logout, session revocation, rebind) closes the session's streams at once.
+  sessions.set_revocation_listener([&stream_registry](auth::SessionPtr const& session) {
+    stream_registry.close_session(session->id, streams::CloseReason::revoked);
+  });
   db.read_blocking([&](store::Tx& tx) {
     for (auto const& record : store::load_sessions(tx)) sessions.add(record);
   });
@@ -80,15 +90,18 @@ void run_server(Config config) {
   auth::Authenticator authenticator(sessions, jwks.get(),
                                     auth::JwtPolicy{config.issuer, config.authorized_parties, config.clock_skew});
 
-  api::Services services{config, db, sessions, tickets, authenticator, secret_box};
+  api::Services services{config, db, sessions, tickets, authenticator, secret_box, extender, hub};
   api::Router router;
   api::add_health_routes(router, services);
   api::add_auth_routes(router, services);
   api::add_session_routes(router, services);
   api::add_research_routes(router, services);
   api::add_secret_routes(router, services);
+  api::add_stream_routes(router, services);
   api::Dispatcher dispatcher(router);
   net::ConnectionRegistry connections;
+  net::StreamContext stream_context{db, hub, stream_registry, extender, connections};
+  stream_context.heartbeat = std::chrono::seconds(config.heartbeat);
   std::atomic<bool> stopping{false};
 
   tcp::acceptor acceptor(ioc);
@@ -101,8 +114,9 @@ void run_server(Config config) {
                           {"sessions", sessions.size()},
                           {"schema_version", db.schema_version()}});
 
-  asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, connections, net::HttpLimits{}), asio::detached);
+  asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, net::HttpLimits{}), asio::detached);
   asio::co_spawn(ioc, run_maintenance(services, stopping), asio::detached);
+  asio::co_spawn(ioc, extender.run(stopping), asio::detached);
 
   asio::steady_timer deadline(ioc);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -113,6 +127,7 @@ void run_server(Config config) {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     if (jwks) jwks->stop();
+    stream_registry.close_all(streams::CloseReason::shutdown);  // WS 1001, SSE end of stream
     connections.shutdown([&ioc] { ioc.stop(); });
     deadline.expires_after(shutdown_deadline);
     deadline.async_wait([&ioc](boost::system::error_code e) {
@@ -124,6 +139,7 @@ void run_server(Config config) {
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
+  extender.flush_blocking();
   log::info("stopped");
 }
 

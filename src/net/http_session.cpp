@@ -1,12 +1,18 @@
 #include "gatehouse/net/http_session.hpp"
 
 #include "gatehouse/api/error_mapping.hpp"
+#include "gatehouse/api/stream_upgrade.hpp"
+#include "gatehouse/net/sse_session.hpp"
+#include "gatehouse/net/ws_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 namespace gatehouse::net {
 
@@ -77,7 +83,8 @@ std::optional<ErrorCode> read_error_code(beast::error_code ec) {
 }  // namespace
 
 asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::Dispatcher const& dispatcher,
-                                            ConnectionRegistry& connections, HttpLimits limits) {
+                                            StreamContext& streams, HttpLimits limits) {
+  ConnectionRegistry& connections = streams.connections;
   auto state = std::make_shared<ConnectionState>(std::move(socket));
   auto executor = state->stream.get_executor();
   std::uint64_t const registration = connections.add([state, executor] {
@@ -135,7 +142,21 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
       request.body = req.body();
       request.headers = &headers;
       request.client_address = client_address;
+      request.websocket_upgrade = beast::websocket::is_upgrade(req);
       response = co_await dispatcher.dispatch(request);
+    }
+    if (response.upgrade) {
+      // The stream session owns the socket (and this connection's registration) from here; this
+      // coroutine ends so that its buffers do not stay allocated for the life of the stream.
+      state->idle = false;
+      auto const& up = *response.upgrade;
+      if (up.kind == api::StreamUpgrade::Kind::sse) {
+        asio::co_spawn(executor, serve_sse(std::move(stream), up, streams, registration), asio::detached);
+      } else {
+        asio::co_spawn(executor, serve_websocket(std::move(stream), parser.release(), up, streams, registration),
+                       asio::detached);
+      }
+      co_return;
     }
     auto res = to_beast(std::move(response), req.version(), keep_alive);
     stream.expires_after(limits.write_timeout);

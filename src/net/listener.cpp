@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, api::Dispatcher const& dispatcher,
-                                         ConnectionRegistry& connections, HttpLimits limits) {
+                                         StreamContext& streams, HttpLimits limits) {
   auto executor = co_await asio::this_coro::executor;
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(executor), asio::as_tuple(asio::use_awaitable));
@@ -31,7 +31,7 @@ asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, api::Dispatche
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto socket_executor = socket.get_executor();
-    asio::co_spawn(socket_executor, serve_http_connection(std::move(socket), dispatcher, connections, limits),
+    asio::co_spawn(socket_executor, serve_http_connection(std::move(socket), dispatcher, streams, limits),
                    asio::detached);
   }
 }

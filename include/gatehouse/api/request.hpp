@@ -25,6 +25,7 @@ struct Request {
   std::string_view body;
   HeaderSource const* headers = nullptr;
   std::string_view client_address;
+  bool websocket_upgrade = false;  // a valid WebSocket upgrade request (RFC 6455 §4.2.1)
 
   std::string_view header(std::string_view name) const { return headers ? headers->get(name) : std::string_view(); }
 

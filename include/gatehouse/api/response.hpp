@@ -1,6 +1,7 @@
 #pragma once
 #include <boost/json/value.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -8,11 +9,14 @@
 
 namespace gatehouse::api {
 
+struct StreamUpgrade;
+
 struct Response {
   int status = 200;
   std::string body;
   std::string_view content_type = "application/json";
   std::vector<std::pair<std::string_view, std::string>> headers;  // beyond the standard set
+  std::shared_ptr<StreamUpgrade const> upgrade;                    // set: switch to a stream
 };
 
 Response json_response(int status, boost::json::value const& body);

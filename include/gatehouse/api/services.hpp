@@ -4,10 +4,12 @@
 #include "gatehouse/api/request.hpp"
 #include "gatehouse/api/router.hpp"
 #include "gatehouse/auth/authenticator.hpp"
+#include "gatehouse/auth/session_extender.hpp"
 #include "gatehouse/auth/stream_tickets.hpp"
 #include "gatehouse/config.hpp"
 #include "gatehouse/crypto/secret_box.hpp"
 #include "gatehouse/store/db_executor.hpp"
+#include "gatehouse/streams/event_hub.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -20,6 +22,8 @@ struct Services {
   auth::StreamTickets& tickets;
   auth::Authenticator const& authenticator;
   crypto::SecretBox const& secret_box;
+  auth::SessionExtender& extender;
+  streams::EventHub& hub;
 };
 
 // The caller's live session from "Authorization: Bearer". Throws Failure.
@@ -36,5 +40,6 @@ void add_auth_routes(Router& router, Services& services);
 void add_session_routes(Router& router, Services& services);
 void add_research_routes(Router& router, Services& services);
 void add_secret_routes(Router& router, Services& services);
+void add_stream_routes(Router& router, Services& services);
 
 }  // namespace gatehouse::api

@@ -3,6 +3,7 @@
 // response, loop while keep-alive. Included only by the server wiring (it pulls in Asio).
 #include "gatehouse/api/dispatcher.hpp"
 #include "gatehouse/net/connection_registry.hpp"
+#include "gatehouse/net/stream_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,7 +22,8 @@ struct HttpLimits {
   std::chrono::seconds write_timeout{30};
 };
 
+// A response carrying a StreamUpgrade hands the connection to the SSE or WebSocket session.
 boost::asio::awaitable<void> serve_http_connection(boost::asio::ip::tcp::socket socket, api::Dispatcher const& dispatcher,
-                                                   ConnectionRegistry& connections, HttpLimits limits);
+                                                   StreamContext& streams, HttpLimits limits);
 
 }  // namespace gatehouse::net

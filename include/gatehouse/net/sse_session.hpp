@@ -1,0 +1,17 @@
+#pragma once
+// Server-Sent Events for GET /research/{id}/events, after the route has authenticated the
+// request: stored events after Last-Event-ID, then live ones, a keepalive comment each
+// heartbeat, `event: revoked` and close on revocation, close after the "done" event.
+#include "gatehouse/api/stream_upgrade.hpp"
+#include "gatehouse/net/stream_context.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+namespace gatehouse::net {
+
+// Owns the connection from here on; removes `registration` from the connection registry when done.
+boost::asio::awaitable<void> serve_sse(boost::beast::tcp_stream stream, api::StreamUpgrade upgrade,
+                                       StreamContext& ctx, std::uint64_t registration);
+
+}  // namespace gatehouse::net

@@ -1,0 +1,19 @@
+#pragma once
+// The WebSocket endpoint GET /ws, after the route has authenticated the upgrade request:
+// welcome, subscribe (replay after after_seq, then live), unsubscribe, ping/pong, errors that
+// leave the socket open, and close 4401 on revocation or expiry.
+#include "gatehouse/api/stream_upgrade.hpp"
+#include "gatehouse/net/stream_context.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace gatehouse::net {
+
+boost::asio::awaitable<void> serve_websocket(boost::beast::tcp_stream stream,
+                                             boost::beast::http::request<boost::beast::http::string_body> request,
+                                             api::StreamUpgrade upgrade, StreamContext& ctx, std::uint64_t registration);
+
+}  // namespace gatehouse::net

@@ -1,0 +1,111 @@
+#include "gatehouse/net/sse_session.hpp"
+
+#include "net/stream_core.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace gatehouse::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using streams::CloseReason;
+
+namespace {
+
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+constexpr std::string_view response_head =
+    "HTTP/1.1 200 OK\r\n"
+    "Content-Type: text/event-stream\r\n"
+    "Cache-Control: no-store\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "X-Accel-Buffering: no\r\n"
+    "Connection: close\r\n"
+    "\r\n";
+
+std::string_view closing_frame(CloseReason reason) {
+  switch (reason) {
+    case CloseReason::revoked: return "event: revoked\ndata: {\"detail\":\"Token revoked\"}\n\n";
+    case CloseReason::expired: return "event: revoked\ndata: {\"detail\":\"Token expired\"}\n\n";
+    case CloseReason::overflow:
+      return "event: error\ndata: {\"detail\":\"Subscriber too slow; reconnect with Last-Event-ID\"}\n\n";
+    default: return {};
+  }
+}
+
+asio::awaitable<bool> write_all(beast::tcp_stream& stream, std::string_view bytes, std::chrono::seconds timeout) {
+  stream.expires_after(timeout);
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), use_nothrow);
+  co_return !ec;
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upgrade, StreamContext& ctx,
+                                std::uint64_t registration) {
+  auto const core = std::make_shared<StreamCore>(stream.get_executor(), ctx.outbox_capacity);
+  install_waker(core);
+  auth::Session& session = *upgrade.session;
+  std::uint64_t const stream_id = ctx.registry.add(session.id, core->outbox, streams::StreamRegistry::Kind::sse);
+  // The client never sends anything on an event stream: readability means it went away.
+  stream.socket().async_wait(asio::ip::tcp::socket::wait_read, [outbox = std::weak_ptr(core->outbox)](auto) {
+    if (auto o = outbox.lock()) o->close(CloseReason::client_gone);
+  });
+
+  StreamSubscription sub{upgrade.research_id, upgrade.last_event_id, std::nullopt, false};
+  auto next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
+  bool open = co_await write_all(stream, response_head, ctx.write_timeout);
+  std::string batch;
+  while (open) {
+    if (!sub.hub_id && core->outbox->close_reason() == CloseReason::none) {
+      auto const page = co_await ctx.db.read([&](store::Tx& tx) {
+        return streams::replay_page(tx, ctx.hub, sub.research_id, session.principal_id, core->outbox,
+                                    streams::Format::sse, sub.after_seq, ctx.replay_page, nullptr);
+      });
+      if (!page.found) break;
+      sub.after_seq = page.last_seq;
+      sub.hub_id = page.attached;
+      sub.finished = page.finished;
+    }
+
+    batch.clear();
+    bool ends = false;
+    for (auto const& item : core->outbox->take()) {
+      batch += *item.text;
+      ends = ends || item.ends_stream;
+    }
+    if (!batch.empty() && !(open = co_await write_all(stream, batch, ctx.write_timeout))) break;
+    if (ends) break;
+
+    CloseReason const reason = core->outbox->close_reason();
+    if (reason != CloseReason::none) {
+      if (auto frame = closing_frame(reason); !frame.empty()) co_await write_all(stream, frame, ctx.write_timeout);
+      break;
+    }
+    if (!sub.hub_id) continue;  // more stored events to page through
+    if (sub.finished) break;    // caught up with a research that is done: nothing will follow
+
+    if (std::chrono::steady_clock::now() >= next_heartbeat) {
+      next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
+      if (auto r = heartbeat_check(session, ctx.extender); r != CloseReason::none) {
+        core->outbox->close(r);
+        continue;
+      }
+      open = co_await write_all(stream, ": keepalive\n\n", ctx.write_timeout);
+      continue;
+    }
+    core->timer.expires_at(next_heartbeat);
+    co_await core->timer.async_wait(use_nothrow);
+  }
+
+  if (sub.hub_id) ctx.hub.unsubscribe(sub.research_id, *sub.hub_id);
+  ctx.registry.remove(stream_id);
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream.socket().close(ignored);
+  ctx.connections.remove(registration);
+}
+
+}  // namespace gatehouse::net

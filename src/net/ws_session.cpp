@@ -1,0 +1,250 @@
+#include "gatehouse/net/ws_session.hpp"
+
+#include "gatehouse/json/strict_json.hpp"
+#include "net/stream_core.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace gatehouse::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using streams::CloseReason;
+
+namespace {
+
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t max_inbox = 64;  // unprocessed client messages before the client counts as flooding
+
+struct Inbound {
+  std::string text;
+  bool binary = false;
+};
+
+// Shared by the reader and the main loop (both on the connection's executor).
+struct WsConnection {
+  WsConnection(beast::tcp_stream&& s, std::shared_ptr<StreamCore> c) : ws(std::move(s)), core(std::move(c)) {}
+  websocket::stream<beast::tcp_stream> ws;
+  std::shared_ptr<StreamCore> core;
+  std::vector<Inbound> inbox;
+  bool reader_done = false;
+};
+
+std::shared_ptr<std::string const> message(boost::json::object const& o) {
+  return std::make_shared<std::string const>(boost::json::serialize(o));
+}
+
+std::shared_ptr<std::string const> error_message(std::string detail) {
+  return message({{"type", "error"}, {"detail", std::move(detail)}});
+}
+
+websocket::close_reason close_reason_for(CloseReason reason) {
+  switch (reason) {
+    case CloseReason::revoked: return {static_cast<websocket::close_code>(4401), "Token revoked"};
+    case CloseReason::expired: return {static_cast<websocket::close_code>(4401), "Token expired"};
+    case CloseReason::overflow: return {static_cast<websocket::close_code>(4008), "Subscriber too slow"};
+    default: return {websocket::close_code::going_away, "Server shutting down"};
+  }
+}
+
+asio::awaitable<void> read_messages(std::shared_ptr<WsConnection> c) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    auto [ec, n] = co_await c->ws.async_read(buffer, use_nothrow);
+    if (ec) break;
+    c->inbox.push_back(Inbound{beast::buffers_to_string(buffer.data()), !c->ws.got_text()});
+    buffer.consume(buffer.size());
+    if (c->inbox.size() > max_inbox) {
+      c->core->outbox->close(CloseReason::overflow);
+      break;
+    }
+    wake_now(*c->core);
+  }
+  c->reader_done = true;
+  c->core->outbox->close(CloseReason::client_gone);  // no-op when another reason came first
+  wake_now(*c->core);
+}
+
+// Handles one client message; replies (and new subscriptions to replay) go to the outbox/subs.
+void handle_message(Inbound const& in, std::vector<StreamSubscription>& subs, StreamContext& ctx,
+                    streams::Outbox& outbox) {
+  if (in.binary) {
+    outbox.push(error_message("Binary messages are not supported"));
+    return;
+  }
+  json::ParseFailure failure;
+  auto value = json::parse_strict(in.text, &failure, 8);
+  if (!value || !value->is_object()) {
+    outbox.push(error_message(value ? "Invalid message: expected a JSON object" : "Invalid message: " + failure.reason));
+    return;
+  }
+  auto const& msg = value->get_object();
+  auto const* type = msg.if_contains("type");
+  if (!type || !type->is_string()) {
+    outbox.push(error_message("Invalid message: type required"));
+    return;
+  }
+  std::string_view const kind = type->get_string();
+  if (kind == "ping") {
+    outbox.push(message({{"type", "pong"}}));
+    return;
+  }
+  if (kind != "subscribe" && kind != "unsubscribe") {
+    outbox.push(error_message("Unknown message type: " + std::string(kind.substr(0, 64))));
+    return;
+  }
+  auto const* rid = msg.if_contains("research_id");
+  if (!rid || !rid->is_string() || rid->get_string().empty() || rid->get_string().size() > 128) {
+    outbox.push(error_message("research_id required"));
+    return;
+  }
+  std::string const research_id(rid->get_string());
+  auto existing = std::find_if(subs.begin(), subs.end(), [&](auto const& s) { return s.research_id == research_id; });
+
+  if (kind == "unsubscribe") {
+    if (existing == subs.end()) {
+      outbox.push(error_message("Not subscribed to " + research_id));
+      return;
+    }
+    // Anything the hub queued before this point precedes the reply; nothing follows it.
+    if (existing->hub_id) ctx.hub.unsubscribe(research_id, *existing->hub_id);
+    subs.erase(existing);
+    outbox.push(message({{"type", "unsubscribed"}, {"research_id", research_id}}));
+    return;
+  }
+
+  std::int64_t after_seq = 0;
+  if (auto const* after = msg.if_contains("after_seq")) {
+    if (after->is_int64() && after->get_int64() >= 0) {
+      after_seq = after->get_int64();
+    } else if (after->is_uint64()) {
+      after_seq = INT64_MAX;  // beyond any seq: live events only
+    } else {
+      outbox.push(error_message("after_seq must be a non-negative integer"));
+      return;
+    }
+  }
+  if (existing != subs.end()) {
+    outbox.push(error_message("Already subscribed to " + research_id));
+    return;
+  }
+  if (subs.size() >= ctx.max_subscriptions) {
+    outbox.push(error_message("Too many subscriptions on one socket (max " + std::to_string(ctx.max_subscriptions) + ")"));
+    return;
+  }
+  // Replayed by the loop: "subscribed", stored events, then live.
+  subs.push_back(StreamSubscription{research_id, after_seq});
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_websocket(beast::tcp_stream stream, beast::http::request<beast::http::string_body> request,
+                                      api::StreamUpgrade upgrade, StreamContext& ctx, std::uint64_t registration) {
+  auto const core = std::make_shared<StreamCore>(stream.get_executor(), ctx.outbox_capacity);
+  auto const c = std::make_shared<WsConnection>(std::move(stream), core);
+  auth::Session& session = *upgrade.session;
+
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  // Beast pings an idle peer at half this and drops it if nothing comes back.
+  timeouts.idle_timeout = std::max<std::chrono::seconds>(ctx.heartbeat * 2, std::chrono::seconds(20));
+  timeouts.keep_alive_pings = true;
+  c->ws.set_option(timeouts);
+  c->ws.read_message_max(ctx.max_ws_message);
+  beast::get_lowest_layer(c->ws).expires_never();
+
+  auto [accept_ec] = co_await c->ws.async_accept(request, use_nothrow);
+  request = {};  // the upgrade request is not needed any more: free it for the idle connection
+  std::uint64_t stream_id = 0;
+  std::vector<StreamSubscription> subs;
+  if (!accept_ec) {
+  install_waker(core);
+  stream_id = ctx.registry.add(session.id, core->outbox, streams::StreamRegistry::Kind::ws);
+  core->outbox->push(message({{"type", "welcome"},
+                              {"principal_id", session.principal_id},
+                              {"session_expires_in", session.expires_at.load() - now_unix()}}));
+  asio::co_spawn(core->timer.get_executor(), read_messages(c), asio::detached);
+
+  {
+    auto next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
+    std::vector<Inbound> inbox;
+    for (;;) {
+      inbox.clear();
+      inbox.swap(c->inbox);
+      for (auto const& in : inbox) handle_message(in, subs, ctx, *core->outbox);
+
+      bool write_failed = false;
+      for (auto const& item : core->outbox->take()) {
+        auto [ec, n] = co_await c->ws.async_write(asio::buffer(*item.text), use_nothrow);
+        if (ec) {
+          write_failed = true;
+          break;
+        }
+      }
+      if (write_failed) break;
+
+      CloseReason const reason = core->outbox->close_reason();
+      if (reason != CloseReason::none) {
+        if (reason != CloseReason::client_gone && !c->reader_done) {
+          co_await c->ws.async_close(close_reason_for(reason), use_nothrow);
+        }
+        break;
+      }
+      if (!c->inbox.empty()) continue;
+
+      // One page of one pending replay per turn, so writes and client messages interleave.
+      auto pending = std::find_if(subs.begin(), subs.end(), [](auto const& s) { return !s.hub_id; });
+      if (pending != subs.end()) {
+        std::string const research_id = pending->research_id;
+        std::int64_t const after_seq = pending->after_seq;
+        // "subscribed" goes first, with the first page, only once the research is known to be the caller's.
+        auto preface = pending->announced ? nullptr : message({{"type", "subscribed"}, {"research_id", research_id}});
+        auto const page = co_await ctx.db.read([&](store::Tx& tx) {
+          return streams::replay_page(tx, ctx.hub, research_id, session.principal_id, core->outbox,
+                                      streams::Format::ws, after_seq, ctx.replay_page, preface);
+        });
+        // The client may have unsubscribed while the page was read.
+        auto it = std::find_if(subs.begin(), subs.end(), [&](auto const& s) { return s.research_id == research_id; });
+        if (it == subs.end()) {
+          if (page.attached) ctx.hub.unsubscribe(research_id, *page.attached);
+        } else if (!page.found) {
+          subs.erase(it);
+          core->outbox->push(message({{"type", "error"}, {"detail", "Research not found"}, {"research_id", research_id}}));
+        } else {
+          it->after_seq = page.last_seq;
+          it->hub_id = page.attached;
+          it->announced = true;
+        }
+        continue;
+      }
+
+      if (std::chrono::steady_clock::now() >= next_heartbeat) {
+        next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
+        if (auto r = heartbeat_check(session, ctx.extender); r != CloseReason::none) core->outbox->close(r);
+        continue;
+      }
+      core->timer.expires_at(next_heartbeat);
+      co_await core->timer.async_wait(use_nothrow);
+    }
+  }
+  }
+
+  for (auto const& s : subs) {
+    if (s.hub_id) ctx.hub.unsubscribe(s.research_id, *s.hub_id);
+  }
+  if (stream_id) ctx.registry.remove(stream_id);
+  beast::error_code ignored;
+  beast::get_lowest_layer(c->ws).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(c->ws).socket().close(ignored);  // ends the reader if it still waits
+  ctx.connections.remove(registration);
+}
+
+}  // namespace gatehouse::net

@@ -1,0 +1,59 @@
+#include "gatehouse/streams/stream_registry.hpp"
+
+#include <vector>
+
+namespace gatehouse::streams {
+
+std::uint64_t StreamRegistry::add(std::string const& session_id, std::shared_ptr<Outbox> const& outbox, Kind kind) {
+  std::lock_guard lock(mutex_);
+  std::uint64_t const id = next_id_++;
+  streams_.emplace(id, Entry{session_id, outbox, kind});
+  by_session_.emplace(session_id, id);
+  ++counts_[static_cast<int>(kind)];
+  return id;
+}
+
+void StreamRegistry::remove(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  auto it = streams_.find(id);
+  if (it == streams_.end()) return;
+  auto [first, last] = by_session_.equal_range(it->second.session_id);
+  for (auto s = first; s != last; ++s) {
+    if (s->second == id) {
+      by_session_.erase(s);
+      break;
+    }
+  }
+  --counts_[static_cast<int>(it->second.kind)];
+  streams_.erase(it);
+}
+
+void StreamRegistry::close_session(std::string const& session_id, CloseReason reason) {
+  std::vector<std::shared_ptr<Outbox>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    auto [first, last] = by_session_.equal_range(session_id);
+    for (auto s = first; s != last; ++s) {
+      if (auto outbox = streams_.at(s->second).outbox.lock()) targets.push_back(std::move(outbox));
+    }
+  }
+  for (auto const& outbox : targets) outbox->close(reason);
+}
+
+void StreamRegistry::close_all(CloseReason reason) {
+  std::vector<std::shared_ptr<Outbox>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto const& [id, entry] : streams_) {
+      if (auto outbox = entry.outbox.lock()) targets.push_back(std::move(outbox));
+    }
+  }
+  for (auto const& outbox : targets) outbox->close(reason);
+}
+
+std::size_t StreamRegistry::count(Kind kind) const {
+  std::lock_guard lock(mutex_);
+  return counts_[static_cast<int>(kind)];
+}
+
+}  // namespace gatehouse::streams
