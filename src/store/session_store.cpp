@@ -6,14 +6,15 @@ namespace gatehouse::store {
 
 void insert_session(Tx& tx, SessionRecord const& s) {
   tx.query(
-        "INSERT INTO sessions (id, token_hash, principal_id, created_at, expires_at, user_agent) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        "INSERT INTO sessions (id, token_hash, principal_id, created_at, expires_at, user_agent, revoked_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
       .bind(1, s.id)
       .bind_blob(2, std::span<unsigned char const>(s.token_hash))
       .bind(3, s.principal_id)
       .bind(4, s.created_at)
       .bind(5, s.expires_at)
       .bind(6, s.user_agent)
+      .bind(7, s.revoked_at)
       .run();
 }
 
