@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -288,6 +289,52 @@ TEST_F(GroupCommit, OnCommitHooksRunOnlyForCommittedJobsInCommitOrderAfterTheCom
   EXPECT_EQ(state.hooks_run, committed_in_order);
   // Each hook already saw its row from another connection: it ran after a durable COMMIT.
   EXPECT_EQ(state.hooks_saw_committed_row, committed_in_order);
+}
+
+asio::awaitable<void> queued_insert(DbExecutor& db, int k, std::atomic<int>& submitted, std::atomic<int>& ok) {
+  submitted.fetch_add(1);
+  co_await db.write([k](Tx& tx) { tx.query("INSERT INTO t (k) VALUES (?1)").bind(1, k).run(); });
+  ok.fetch_add(1);
+}
+
+TEST(DbExecutor, DestructionFinishesQueuedWorkFirst) {
+  TempDir dir;
+  auto const path = dir / "gatehouse.db";
+  constexpr int jobs = 10;
+  std::atomic<int> submitted{0};
+  std::atomic<int> ok{0};
+  {
+    auto db = std::make_unique<DbExecutor>(path, DatabaseOptions{});
+    db->write_blocking([](Tx& tx) { tx.query("CREATE TABLE t (k INTEGER PRIMARY KEY) STRICT").run(); });
+    std::promise<void> blocked;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::thread blocker([&db, &blocked, released] {
+      db->write_blocking([&](Tx&) {
+        blocked.set_value();
+        released.wait();
+      });
+    });
+    blocked.get_future().wait();
+
+    asio::io_context io;
+    auto guard = asio::make_work_guard(io);
+    std::thread io_thread([&io] { io.run(); });
+    for (int k = 0; k < jobs; ++k) asio::co_spawn(io, queued_insert(*db, k, submitted, ok), asio::detached);
+    while (submitted.load() < jobs) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+    std::thread destroyer([&db] { db.reset(); });  // stops taking work, then drains the queue
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    release.set_value();
+    destroyer.join();
+    blocker.join();
+    guard.reset();
+    io_thread.join();
+  }
+  EXPECT_EQ(ok.load(), jobs);
+  DbExecutor reopened(path, DatabaseOptions{});
+  EXPECT_EQ(count_rows(reopened, "SELECT count(*) FROM t"), jobs);
 }
 
 // ---- Coroutine access --------------------------------------------------------------------

@@ -1,0 +1,213 @@
+// Configuration: embedded defaults, GATEHOUSE_* environment, flags on top; every mistake is one
+// line, and --help documents every flag with its environment variable.
+#include "gatehouse/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace {
+
+using gatehouse::Config;
+using gatehouse::ConfigParse;
+using gatehouse::parse_config;
+using gatehouse::usage;
+
+using Env = std::map<std::string, std::string>;
+
+ConfigParse parse(std::vector<std::string> const& args, Env const& env = {}) {
+  return parse_config(args, [env](std::string const& name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  });
+}
+
+// Every flag and its environment variable, as the README documents them.
+std::vector<std::pair<std::string, std::string>> const all_flags = {
+    {"listen", "GATEHOUSE_LISTEN"},
+    {"db", "GATEHOUSE_DB"},
+    {"jwks-url", "GATEHOUSE_JWKS_URL"},
+    {"issuer", "GATEHOUSE_ISSUER"},
+    {"authorized-parties", "GATEHOUSE_AUTHORIZED_PARTIES"},
+    {"session-ttl", "GATEHOUSE_SESSION_TTL"},
+    {"clock-skew", "GATEHOUSE_CLOCK_SKEW"},
+    {"threads", "GATEHOUSE_THREADS"},
+    {"heartbeat", "GATEHOUSE_HEARTBEAT"},
+    {"secrets-key", "GATEHOUSE_SECRETS_KEY"},
+    {"jwks-refresh", "GATEHOUSE_JWKS_REFRESH"},
+    {"jwks-min-refetch", "GATEHOUSE_JWKS_MIN_REFETCH"},
+    {"session-purge-grace", "GATEHOUSE_SESSION_PURGE_GRACE"},
+    {"log-level", "GATEHOUSE_LOG_LEVEL"},
+    {"dev", "GATEHOUSE_DEV"},
+};
+
+void expect_one_line_error(ConfigParse const& p, std::string const& mentions) {
+  EXPECT_FALSE(p.error.empty()) << "accepted; expected an error mentioning " << mentions;
+  EXPECT_EQ(p.error.find('\n'), std::string::npos) << p.error;
+  EXPECT_NE(p.error.find(mentions), std::string::npos) << p.error;
+  EXPECT_FALSE(p.help);
+}
+
+TEST(Config, DefaultsWithNoFlagsAndNoEnvironment) {
+  auto p = parse({});
+  ASSERT_EQ(p.error, "");
+  EXPECT_FALSE(p.help);
+  Config const& c = p.config;
+  EXPECT_EQ(c.listen_host, "127.0.0.1");
+  EXPECT_EQ(c.listen_port, 8080);
+  EXPECT_EQ(c.session_ttl, 1800);
+  EXPECT_EQ(c.db_path, "gatehouse.db");
+  EXPECT_EQ(c.jwks_url, std::nullopt);
+  EXPECT_EQ(c.issuer, std::nullopt);
+  EXPECT_TRUE(c.authorized_parties.empty());
+  EXPECT_EQ(c.clock_skew, 5);
+  EXPECT_EQ(c.heartbeat, 15);
+  EXPECT_EQ(c.jwks_refresh, 300);
+  EXPECT_EQ(c.jwks_min_refetch, 10);
+  EXPECT_EQ(c.session_purge_grace, 3600);
+  EXPECT_FALSE(c.dev);
+  EXPECT_GE(c.threads, 1u);
+  EXPECT_EQ(c.log_level, gatehouse::log::Level::info);
+}
+
+TEST(Config, TheSecretsKeyDefaultsToLiveNextToTheDatabase) {
+  auto p = parse({"--db", "/var/lib/gatehouse/g.db"});
+  ASSERT_EQ(p.error, "");
+  EXPECT_EQ(p.config.effective_secrets_key_path(), "/var/lib/gatehouse/gatehouse-secrets.key");
+  EXPECT_EQ(parse({}).config.effective_secrets_key_path(), "./gatehouse-secrets.key");
+  auto q = parse({"--db", "/a/g.db", "--secrets-key", "/b/k"});
+  EXPECT_EQ(q.config.effective_secrets_key_path(), "/b/k");
+}
+
+TEST(Config, FlagsSetTheirValues) {
+  auto p = parse({"--listen", "0.0.0.0:9000", "--session-ttl", "60", "--db", "/tmp/x.db", "--issuer",
+                  "https://clerk.example.com", "--authorized-parties", "https://a.example, https://b.example",
+                  "--clock-skew", "0", "--threads", "3", "--heartbeat", "2", "--jwks-url", "file:///tmp/jwks.json",
+                  "--log-level", "debug", "--dev"});
+  ASSERT_EQ(p.error, "");
+  Config const& c = p.config;
+  EXPECT_EQ(c.listen_host, "0.0.0.0");
+  EXPECT_EQ(c.listen_port, 9000);
+  EXPECT_EQ(c.session_ttl, 60);
+  EXPECT_EQ(c.db_path, "/tmp/x.db");
+  EXPECT_EQ(c.issuer, "https://clerk.example.com");
+  EXPECT_EQ(c.authorized_parties, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+  EXPECT_EQ(c.clock_skew, 0);
+  EXPECT_EQ(c.threads, 3u);
+  EXPECT_EQ(c.heartbeat, 2);
+  EXPECT_EQ(c.jwks_url, "file:///tmp/jwks.json");
+  EXPECT_EQ(c.log_level, gatehouse::log::Level::debug);
+  EXPECT_TRUE(c.dev);
+}
+
+TEST(Config, TheFlagEqualsValueFormIsAccepted) {
+  auto p = parse({"--listen=[::1]:0", "--session-ttl=90", "--dev=false"});
+  ASSERT_EQ(p.error, "");
+  EXPECT_EQ(p.config.listen_host, "::1");
+  EXPECT_EQ(p.config.listen_port, 0);
+  EXPECT_EQ(p.config.session_ttl, 90);
+  EXPECT_FALSE(p.config.dev);
+}
+
+TEST(Config, EnvironmentVariablesAreUsed) {
+  auto p = parse({}, {{"GATEHOUSE_LISTEN", "10.0.0.1:7000"},
+                      {"GATEHOUSE_SESSION_TTL", "120"},
+                      {"GATEHOUSE_DEV", "1"},
+                      {"GATEHOUSE_AUTHORIZED_PARTIES", "x,y"},
+                      {"GATEHOUSE_DB", "/data/g.db"}});
+  ASSERT_EQ(p.error, "");
+  EXPECT_EQ(p.config.listen_host, "10.0.0.1");
+  EXPECT_EQ(p.config.listen_port, 7000);
+  EXPECT_EQ(p.config.session_ttl, 120);
+  EXPECT_TRUE(p.config.dev);
+  EXPECT_EQ(p.config.authorized_parties, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(p.config.db_path, "/data/g.db");
+}
+
+TEST(Config, FlagsOverrideTheEnvironment) {
+  auto p = parse({"--session-ttl", "300", "--listen=127.0.0.1:1"},
+                 {{"GATEHOUSE_SESSION_TTL", "120"}, {"GATEHOUSE_LISTEN", "10.0.0.1:7000"}, {"GATEHOUSE_HEARTBEAT", "7"}});
+  ASSERT_EQ(p.error, "");
+  EXPECT_EQ(p.config.session_ttl, 300);
+  EXPECT_EQ(p.config.listen_host, "127.0.0.1");
+  EXPECT_EQ(p.config.listen_port, 1);
+  EXPECT_EQ(p.config.heartbeat, 7);
+}
+
+TEST(Config, AnUnknownFlagIsAOneLineError) {
+  expect_one_line_error(parse({"--no-such-flag"}), "--no-such-flag");
+  expect_one_line_error(parse({"--no-such-flag=1"}), "--no-such-flag");
+  expect_one_line_error(parse({"stray"}), "stray");
+}
+
+TEST(Config, AFlagWithoutItsValueIsAOneLineError) {
+  expect_one_line_error(parse({"--listen"}), "--listen");
+  expect_one_line_error(parse({"--dev", "--session-ttl"}), "--session-ttl");
+}
+
+TEST(Config, ABadValueIsAOneLineErrorNamingTheFlag) {
+  expect_one_line_error(parse({"--session-ttl", "abc"}), "--session-ttl");
+  expect_one_line_error(parse({"--session-ttl", "0"}), "--session-ttl");
+  expect_one_line_error(parse({"--session-ttl", "10s"}), "--session-ttl");
+  expect_one_line_error(parse({"--listen", "8080"}), "--listen");
+  expect_one_line_error(parse({"--listen", "host:70000"}), "--listen");
+  expect_one_line_error(parse({"--listen", ":8080"}), "--listen");
+  expect_one_line_error(parse({"--threads", "0"}), "--threads");
+  expect_one_line_error(parse({"--log-level", "loud"}), "--log-level");
+  expect_one_line_error(parse({"--dev=maybe"}), "--dev");
+  expect_one_line_error(parse({"--jwks-url", "ftp://example.com/jwks"}), "--jwks-url");
+  expect_one_line_error(parse({"--authorized-parties", " , "}), "--authorized-parties");
+}
+
+TEST(Config, ABadEnvironmentValueIsAOneLineErrorNamingTheVariable) {
+  expect_one_line_error(parse({}, {{"GATEHOUSE_SESSION_TTL", "forever"}}), "GATEHOUSE_SESSION_TTL");
+  expect_one_line_error(parse({}, {{"GATEHOUSE_LISTEN", "nowhere"}}), "GATEHOUSE_LISTEN");
+}
+
+TEST(Config, HelpIsRecognised) {
+  EXPECT_TRUE(parse({"--help"}).help);
+  EXPECT_TRUE(parse({"-h"}).help);
+  EXPECT_TRUE(parse({"--listen", "1.2.3.4:5", "--help"}).help);
+  EXPECT_EQ(parse({"--help"}).error, "");
+}
+
+TEST(Config, UsageListsEveryFlagAndEnvironmentVariable) {
+  std::string const text = usage();
+  for (auto const& [flag, env] : all_flags) {
+    EXPECT_NE(text.find("--" + flag), std::string::npos) << flag;
+    EXPECT_NE(text.find(env), std::string::npos) << env;
+  }
+  EXPECT_NE(text.find("--help"), std::string::npos);
+}
+
+TEST(Config, EveryFlagInTheUsageIsAcceptedAndEveryVariableIsRead) {
+  std::string const text = usage();
+  std::set<std::string> documented_env;
+  for (std::size_t at = text.find("GATEHOUSE_"); at != std::string::npos; at = text.find("GATEHOUSE_", at + 1)) {
+    auto const end = text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_", at);
+    documented_env.insert(text.substr(at, end - at));
+  }
+  std::set<std::string> looked_up;
+  parse_config({}, [&looked_up](std::string const& name) -> std::optional<std::string> {
+    looked_up.insert(name);
+    return std::nullopt;
+  });
+  EXPECT_EQ(looked_up, documented_env);
+  std::set<std::string> expected_env;
+  for (auto const& [flag, env] : all_flags) expected_env.insert(env);
+  EXPECT_EQ(documented_env, expected_env);
+
+  for (std::size_t at = text.find("  --"); at != std::string::npos; at = text.find("  --", at + 1)) {
+    auto const end = text.find_first_of(" =\n", at + 4);
+    std::string const flag = text.substr(at + 2, end - at - 2);
+    if (flag == "--help") continue;
+    auto p = parse({flag});
+    EXPECT_EQ(p.error.find("unknown flag"), std::string::npos) << flag << ": " << p.error;
+  }
+}
+
+}  // namespace
