@@ -2,6 +2,13 @@
 
 #include "gatehouse/util/clock.hpp"
 
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
 namespace gatehouse::testing {
 
 namespace {
@@ -51,6 +58,7 @@ std::string GatehouseTest::mint_jwt(std::string const& sub, auth::ClerkTokenSpec
 }
 
 std::string GatehouseTest::user_session(std::string const& sub) {
+  EXPECT_TRUE(wait_for_jwks_loaded()) << server().output();
   auto const res = http(port(), "POST", "/auth/session", {}, {{"Authorization", "Bearer " + mint_jwt(sub)}});
   EXPECT_EQ(res.status, 200) << res.body;
   return std::string(res.json().at("token").as_string());
@@ -66,6 +74,85 @@ std::string GatehouseTest::principal_of(std::string const& token) {
   auto const res = get(port(), "/auth/whoami", token);
   EXPECT_EQ(res.status, 200) << res.body;
   return std::string(res.json().at("principal_id").as_string());
+}
+
+bool GatehouseTest::wait_for_jwks_loaded(std::chrono::seconds timeout) {
+  return server_->wait_for_output(R"("msg":"JWKS loaded")", timeout);
+}
+
+HttpResponse GatehouseTest::exchange(std::string const& authorization, Headers extra_headers) {
+  extra_headers.emplace_back("Authorization", authorization);
+  return http(port(), "POST", "/auth/session", {}, extra_headers);
+}
+
+std::string GatehouseTest::jwks_of(std::initializer_list<auth::JwtSigner const*> signers) {
+  boost::json::array keys;
+  for (auto const* s : signers) keys.push_back(s->jwk());
+  return boost::json::serialize(boost::json::object{{"keys", std::move(keys)}});
+}
+
+void GatehouseTest::restart_jwks_host() {
+  std::uint16_t const port = jwks_host_->port();
+  jwks_host_->stop();
+  jwks_host_ = std::make_unique<net::StaticHttpServer>("127.0.0.1", port);
+  jwks_host_->set(jwks_path, signer_->jwks_json());
+}
+
+namespace {
+
+// One short-lived read-only connection per query: the test never holds a lock on the file.
+template <typename Read>
+auto query_db(std::filesystem::path const& path, std::string const& sql, std::vector<std::string> const& params,
+              Read read) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string const message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + path.string() + ": " + message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    std::string const message = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    throw std::runtime_error("cannot prepare \"" + sql + "\": " + message);
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    sqlite3_bind_text(stmt, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
+  }
+  int const rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    std::string const message = sqlite3_errmsg(db);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    throw std::runtime_error("query \"" + sql + "\" failed: " + message);
+  }
+  auto result = read(rc == SQLITE_ROW ? stmt : nullptr);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return result;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> GatehouseTest::db_int(std::string const& sql, std::vector<std::string> const& params) const {
+  return query_db(db_path(), sql, params, [](sqlite3_stmt* row) -> std::optional<std::int64_t> {
+    if (!row || sqlite3_column_type(row, 0) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_column_int64(row, 0);
+  });
+}
+
+std::optional<std::string> GatehouseTest::db_text(std::string const& sql, std::vector<std::string> const& params) const {
+  return query_db(db_path(), sql, params, [](sqlite3_stmt* row) -> std::optional<std::string> {
+    if (!row || sqlite3_column_type(row, 0) == SQLITE_NULL) return std::nullopt;
+    auto const* text = reinterpret_cast<char const*>(sqlite3_column_text(row, 0));
+    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(row, 0)));
+  });
+}
+
+std::string GatehouseTest::db_file_bytes() const {
+  std::string const db = db_path().string();
+  return read_file(db) + read_file(db + "-wal") + read_file(db + "-shm");
 }
 
 }  // namespace gatehouse::testing

@@ -11,7 +11,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +55,27 @@ class GatehouseTest : public ::testing::Test {
 
   // A second signing key that shares the process-wide cache; for rotation tests.
   static auth::JwtSigner const& other_signer();
+
+  // Waits until the server has logged its first JWKS load (the load runs in the background,
+  // so the first JWT exchange after start() could otherwise race it). False on timeout.
+  bool wait_for_jwks_loaded(std::chrono::seconds timeout = std::chrono::seconds(15));
+
+  // POST /auth/session with the given Authorization header value (no assertions).
+  HttpResponse exchange(std::string const& authorization, Headers extra_headers = {});
+
+  // {"keys":[...]} holding the public keys of the given signers.
+  static std::string jwks_of(std::initializer_list<auth::JwtSigner const*> signers);
+
+  // Replaces the JWKS host (after jwks_host().stop(), say) with a new one on the same port,
+  // serving the test key: the JWKS host "comes back up".
+  void restart_jwks_host();
+
+  // Read-only queries on the server's SQLite file, through a connection of the test's own.
+  // The first column of the first row as an integer; nullopt when there is no row.
+  std::optional<std::int64_t> db_int(std::string const& sql, std::vector<std::string> const& params = {}) const;
+  std::optional<std::string> db_text(std::string const& sql, std::vector<std::string> const& params = {}) const;
+  // The raw bytes of the database file and its WAL (and shared-memory index), concatenated.
+  std::string db_file_bytes() const;
 
  private:
   TempDir dir_;

@@ -1,0 +1,185 @@
+// The command line and the environment: --help, refusals of bad flags, GATEHOUSE_* variables.
+#include "e2e/expectations.hpp"
+#include "support/gatehouse_fixture.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <regex>
+#include <set>
+
+namespace gatehouse::testing {
+
+namespace {
+
+struct Exit {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the gatehouse binary to completion with the given arguments and extra environment.
+Exit run_gatehouse(std::vector<std::string> args, std::vector<std::string> const& env = {}) {
+  args.insert(args.begin(), GATEHOUSE_BINARY);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
+  env_storage.insert(env_storage.end(), env.begin(), env.end());
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  pid_t const pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork");
+  if (pid == 0) {
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_pipe[1], 2);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  Exit run;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&run.out, &run.err};
+  int open_fds = 2;
+  while (open_fds > 0) {
+    // A refusal is immediate; 20 s means the binary hangs instead of exiting.
+    if (::poll(fds, 2, 20000) <= 0) {
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      char buf[4096];
+      ssize_t const n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
+      } else {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  for (auto& f : fds) {
+    if (f.fd >= 0) ::close(f.fd);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return run;
+}
+
+std::size_t line_count(std::string const& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+// Every flag gatehouse documents; a flag added to the binary must be added here and to the docs.
+std::set<std::string> const documented_flags = {
+    "--listen",     "--db",         "--jwks-url",         "--issuer",         "--authorized-parties",
+    "--session-ttl", "--clock-skew", "--threads",         "--heartbeat",      "--secrets-key",
+    "--jwks-refresh", "--jwks-min-refetch", "--session-purge-grace", "--log-level", "--dev", "--help"};
+
+}  // namespace
+
+class Configuration : public GatehouseTest {};
+
+TEST_F(Configuration, HelpExitsZeroAndListsEveryFlag) {
+  Exit const run = run_gatehouse({"--help"});
+  EXPECT_EQ(run.exit_code, 0);
+  std::set<std::string> listed;
+  std::regex const flag(R"((?:^|\n)\s+(--[a-z][a-z-]*))");
+  for (auto it = std::sregex_iterator(run.out.begin(), run.out.end(), flag); it != std::sregex_iterator(); ++it) {
+    listed.insert((*it)[1].str());
+  }
+  EXPECT_EQ(listed, documented_flags) << run.out;
+}
+
+TEST_F(Configuration, EveryFlagInTheHelpIsAccepted) {
+  Exit const help = run_gatehouse({"--help"});
+  std::regex const flag(R"((?:^|\n)\s+(--[a-z][a-z-]*))");
+  for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), flag); it != std::sregex_iterator(); ++it) {
+    std::string const name = (*it)[1].str();
+    if (name == "--help" || name == "--dev") continue;
+    // Without its value a known flag says so; an unknown one would say "unknown flag".
+    Exit const run = run_gatehouse({name});
+    EXPECT_NE(run.exit_code, 0) << name;
+    EXPECT_EQ(run.err.find("unknown flag"), std::string::npos) << name << ": " << run.err;
+    EXPECT_NE(run.err.find("needs a value"), std::string::npos) << name << ": " << run.err;
+  }
+}
+
+TEST_F(Configuration, UnknownFlagExitsNonZeroWithOneLineOnStderr) {
+  Exit const run = run_gatehouse({"--no-such-flag"});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_EQ(line_count(run.err), 1u) << run.err;
+  EXPECT_NE(run.err.find("--no-such-flag"), std::string::npos) << run.err;
+  EXPECT_TRUE(run.out.empty()) << run.out;
+}
+
+TEST_F(Configuration, BadFlagValuesExitNonZeroWithOneLineOnStderr) {
+  std::vector<std::vector<std::string>> const cases = {
+      {"--session-ttl", "abc"}, {"--session-ttl", "0"},        {"--threads", "0"},   {"--listen", "nowhere"},
+      {"--listen", "127.0.0.1:99999"}, {"--jwks-url", "ftp://example.com/jwks"}, {"--log-level", "loud"},
+      {"--clock-skew", "-1"},   {"--dev=maybe"},               {"--db"},             {"stray-argument"}};
+  for (auto const& args : cases) {
+    Exit const run = run_gatehouse(args);
+    std::string const shown = args[0] + (args.size() > 1 ? " " + args[1] : "");
+    EXPECT_NE(run.exit_code, 0) << shown;
+    EXPECT_EQ(line_count(run.err), 1u) << shown << ": " << run.err;
+    EXPECT_EQ(run.err.rfind("gatehouse: ", 0), 0u) << shown << ": " << run.err;
+    EXPECT_TRUE(run.out.empty()) << shown << ": " << run.out;
+  }
+}
+
+TEST_F(Configuration, BadEnvironmentValueExitsNonZeroNamingTheVariable) {
+  Exit const run = run_gatehouse({}, {"GATEHOUSE_SESSION_TTL=soon"});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_EQ(line_count(run.err), 1u) << run.err;
+  EXPECT_NE(run.err.find("GATEHOUSE_SESSION_TTL"), std::string::npos) << run.err;
+}
+
+TEST_F(Configuration, UnusableDatabasePathExitsNonZeroWithOneLineOnStderr) {
+  Exit const run = run_gatehouse({"--listen", "127.0.0.1:0", "--db", (dir() / "missing-dir" / "x.db").string()});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_EQ(line_count(run.err), 1u) << run.err;
+  EXPECT_NE(run.err.find("missing-dir"), std::string::npos) << run.err;
+}
+
+TEST_F(Configuration, SessionTtlComesFromTheEnvironment) {
+  ::setenv("GATEHOUSE_SESSION_TTL", "77", 1);
+  start();  // the server inherits the test's environment
+  ::unsetenv("GATEHOUSE_SESSION_TTL");
+  auto const res = post(port(), "/auth/anonymous", R"({"device_id":"env-device"})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(num(res.json(), "expires_in"), 77);
+  auto const who = get(port(), "/auth/whoami", str(res.json(), "token"));
+  EXPECT_LE(num(who.json(), "expires_in"), 77);
+  EXPECT_GE(num(who.json(), "expires_in"), 70);
+}
+
+TEST_F(Configuration, FlagsWinOverTheEnvironment) {
+  ::setenv("GATEHOUSE_SESSION_TTL", "77", 1);
+  start({"--session-ttl", "99"});
+  ::unsetenv("GATEHOUSE_SESSION_TTL");
+  auto const res = post(port(), "/auth/anonymous", R"({"device_id":"flag-device"})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(num(res.json(), "expires_in"), 99);
+}
+
+TEST_F(Configuration, SessionTtlFlagSetsExpiresIn) {
+  start({"--session-ttl", "600"});
+  ASSERT_TRUE(wait_for_jwks_loaded());
+  auto const res = exchange("Bearer " + mint_jwt("user_ttl"));
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(num(res.json(), "expires_in"), 600);
+}
+
+}  // namespace gatehouse::testing
