@@ -151,7 +151,8 @@ ConfigParse parse_config(std::vector<std::string> const& args, EnvLookup const& 
   Config& c = result.config;
 
   for (auto const& f : flags()) {
-    if (auto value = env(f.env)) {
+    // An empty variable counts as unset (containers often export NAME= for "not given").
+    if (auto value = env(f.env); value && !value->empty()) {
       if (auto e = f.apply(c, *value); !e.empty()) {
         result.error = std::string(f.env) + " " + e;
         return result;

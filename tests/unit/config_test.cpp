@@ -168,6 +168,14 @@ TEST(Config, ABadEnvironmentValueIsAOneLineErrorNamingTheVariable) {
   expect_one_line_error(parse({}, {{"GATEHOUSE_LISTEN", "nowhere"}}), "GATEHOUSE_LISTEN");
 }
 
+TEST(Config, AnEmptyEnvironmentVariableCountsAsUnset) {
+  auto p = parse({}, {{"GATEHOUSE_ISSUER", ""}, {"GATEHOUSE_JWKS_URL", ""}, {"GATEHOUSE_SESSION_TTL", ""}});
+  ASSERT_EQ(p.error, "");
+  EXPECT_FALSE(p.config.issuer.has_value());
+  EXPECT_FALSE(p.config.jwks_url.has_value());
+  EXPECT_EQ(p.config.session_ttl, 1800);
+}
+
 TEST(Config, HelpIsRecognised) {
   EXPECT_TRUE(parse({"--help"}).help);
   EXPECT_TRUE(parse({"-h"}).help);
