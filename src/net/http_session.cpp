@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -113,6 +114,16 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
     beast::error_code ec = ec_header;
     if (!ec) {
       stream.expires_after(limits.request_timeout);
+      // curl and others wait (a second, by default) for this before sending a larger body.
+      auto const expect = parser.get()[http::field::expect];
+      if (beast::iequals(expect, "100-continue") && !parser.is_done()) {
+        static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [ec_continue, n_continue] =
+            co_await asio::async_write(stream, asio::buffer(go_on.data(), go_on.size()), use_nothrow);
+        ec = ec_continue;
+      }
+    }
+    if (!ec) {
       auto [ec_body, n_body] = co_await http::async_read(stream, buffer, parser, use_nothrow);
       ec = ec_body;
     }
