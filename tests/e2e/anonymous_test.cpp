@@ -2,6 +2,9 @@
 #include "e2e/expectations.hpp"
 #include "support/gatehouse_fixture.hpp"
 
+#include <set>
+#include <thread>
+
 namespace gatehouse::testing {
 
 class Anonymous : public GatehouseTest {
@@ -38,6 +41,26 @@ TEST_F(Anonymous, DifferentDevicesGetDifferentPrincipals) {
   EXPECT_NE(principal_of(anonymous_session("device-a")), principal_of(anonymous_session("device-b")));
 }
 
+TEST_F(Anonymous, ConcurrentFirstCallsForOneDeviceShareOnePrincipal) {
+  constexpr int callers = 10;
+  std::vector<HttpResponse> results(callers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < callers; ++i) {
+    threads.emplace_back(
+        [&, i] { results[static_cast<std::size_t>(i)] = post(port(), "/auth/anonymous", R"({"device_id":"stampede"})"); });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> principals, tokens;
+  for (auto const& res : results) {
+    ASSERT_EQ(res.status, 200) << res.body;
+    principals.insert(str(res.json(), "principal_id"));
+    tokens.insert(str(res.json(), "token"));
+  }
+  EXPECT_EQ(principals.size(), 1u);
+  EXPECT_EQ(tokens.size(), static_cast<std::size_t>(callers));
+  EXPECT_EQ(count("principals"), 1);
+}
+
 TEST_F(Anonymous, MissingDeviceIdIsDeviceIdRequired) {
   EXPECT_TRUE(IsError(post(port(), "/auth/anonymous", "{}"), 422, "device_id required"));
   EXPECT_TRUE(IsError(post(port(), "/auth/anonymous", R"({"device":"x"})"), 422, "device_id required"));
@@ -56,6 +79,17 @@ TEST_F(Anonymous, NonStringDeviceIdIsDeviceIdRequired) {
 
 TEST_F(Anonymous, EmptyBodyIsDeviceIdRequired) {
   EXPECT_TRUE(IsError(post(port(), "/auth/anonymous", ""), 422, "device_id required"));
+}
+
+TEST_F(Anonymous, OverlongOrControlCharacterDeviceIdIsA422) {
+  for (std::string const& body : std::vector<std::string>{R"({"device_id":")" + std::string(300, 'd') + R"("})", R"({"device_id":"a\nb"})",
+                                 R"({"device_id":"a\u0000b"})"}) {
+    auto const res = post(port(), "/auth/anonymous", body);
+    EXPECT_EQ(res.status, 422) << body;
+    EXPECT_TRUE(IsJson(res));
+    EXPECT_FALSE(res.detail().empty());
+  }
+  EXPECT_EQ(count("principals"), 0);
 }
 
 TEST_F(Anonymous, InvalidJsonIsA422ThatSaysJson) {

@@ -11,6 +11,8 @@
 #include <openssl/evp.h>
 
 #include <regex>
+#include <set>
+#include <thread>
 
 namespace gatehouse::testing {
 
@@ -134,6 +136,27 @@ TEST_F(AuthSession, NotYetValidJwtIsRejected) {
   EXPECT_TRUE(IsInvalidToken(exchange_jwt(mint_jwt("user_early", spec)), "not yet valid"));
 }
 
+TEST_F(AuthSession, JwtIssuedInTheFutureIsRejected) {
+  auth::ClerkTokenSpec spec;
+  spec.issued_at_offset = 600;
+  spec.not_before_offset = -5;
+  spec.lifetime = 900;
+  EXPECT_TRUE(IsInvalidToken(exchange_jwt(mint_jwt("user_time_traveller", spec)), "future"));
+}
+
+TEST_F(AuthSession, SmallClockSkewIsTolerated) {
+  // The issuer's clock a few seconds off either way (the default skew is 5 s).
+  auth::ClerkTokenSpec ahead;
+  ahead.issued_at_offset = 3;
+  ahead.not_before_offset = 3;
+  EXPECT_EQ(exchange_jwt(mint_jwt("user_skewed", ahead)).status, 200);
+  auth::ClerkTokenSpec behind;
+  behind.lifetime = -2;
+  behind.not_before_offset = -300;
+  behind.issued_at_offset = -300;
+  EXPECT_EQ(exchange_jwt(mint_jwt("user_skewed", behind)).status, 200);
+}
+
 TEST_F(AuthSession, JwtWithoutExpIsRejected) {
   auto claims = valid_claims("user_forever");
   claims.erase("exp");
@@ -185,6 +208,25 @@ TEST_F(AuthSession, RejectedJwtCreatesNoPrincipal) {
   EXPECT_EQ(principal_count(), before);
 }
 
+TEST_F(AuthSession, ConcurrentFirstExchangesForOneUserShareOnePrincipal) {
+  constexpr int callers = 10;
+  std::vector<std::string> jwts;
+  for (int i = 0; i < callers; ++i) jwts.push_back(mint_jwt("user_stampede"));
+  std::vector<HttpResponse> results(callers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < callers; ++i) {
+    threads.emplace_back([&, i] { results[static_cast<std::size_t>(i)] = exchange_jwt(jwts[static_cast<std::size_t>(i)]); });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> principals;
+  for (auto const& res : results) {
+    ASSERT_EQ(res.status, 200) << res.body;
+    principals.insert(str(res.json(), "principal_id"));
+  }
+  EXPECT_EQ(principals.size(), 1u);
+  EXPECT_EQ(*db_int("SELECT count(*) FROM principals WHERE clerk_user_id = 'user_stampede'"), 1);
+}
+
 TEST_F(AuthSession, SameSubjectTwiceGetsTheSamePrincipal) {
   auto const first = exchange_jwt(mint_jwt("user_twice"));
   auto const second = exchange_jwt(mint_jwt("user_twice"));
@@ -234,6 +276,22 @@ TEST_F(AuthSession, AbsentProfileClaimsKeepTheStoredValues) {
 TEST_F(AuthSession, SessionTokenIsNotAClerkJwt) {
   std::string const token = user_session("user_not_a_jwt");
   EXPECT_TRUE(IsInvalidToken(exchange_jwt(token)));
+}
+
+// --authorized-parties takes a list: every party on it is accepted, nothing else.
+class AuthorizedParties : public GatehouseTest {};
+
+TEST_F(AuthorizedParties, EveryConfiguredPartyIsAcceptedAndNoOther) {
+  start({"--authorized-parties", "https://a.example, https://b.example"});
+  ASSERT_TRUE(wait_for_jwks_loaded());
+  for (std::string const azp : {"https://a.example", "https://b.example"}) {
+    auth::ClerkTokenSpec spec;
+    spec.azp = azp;
+    auto const res = exchange("Bearer " + mint_jwt("user_multi_party", spec));
+    EXPECT_EQ(res.status, 200) << azp << ": " << res.body;
+  }
+  // The fixture's usual party is not on this server's list.
+  EXPECT_TRUE(IsError(exchange("Bearer " + mint_jwt("user_multi_party")), 401, "Invalid authorized party"));
 }
 
 }  // namespace gatehouse::testing

@@ -57,6 +57,17 @@ TEST_F(Jwks, KeyRemovedFromTheJwksIsRefusedAfterARefetch) {
   EXPECT_TRUE(IsInvalidToken(exchange("Bearer " + mint_jwt("user_retired_key")), "kid"));
 }
 
+TEST_F(Jwks, FailedRefetchKeepsTheKnownKeys) {
+  start({"--jwks-min-refetch", "0"});
+  ASSERT_TRUE(wait_for_jwks_loaded());
+  jwks_host().set_status(jwks_path, 500);
+  std::size_t const fetches_before = jwks_host().hits(jwks_path);
+  // An unknown kid makes the server refetch; the JWKS host fails it.
+  EXPECT_TRUE(IsInvalidToken(exchange("Bearer " + with_kid("kid-from-nowhere", "user_outage")), "kid"));
+  EXPECT_GT(jwks_host().hits(jwks_path), fetches_before);
+  EXPECT_EQ(exchange("Bearer " + mint_jwt("user_outage")).status, 200);
+}
+
 TEST_F(Jwks, FloodOfMadeUpKidsCausesAtMostOneRefetch) {
   start({"--jwks-min-refetch", "60"});
   ASSERT_TRUE(wait_for_jwks_loaded());

@@ -6,6 +6,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <set>
+#include <thread>
+
 namespace gatehouse::testing {
 
 class Research : public GatehouseTest {
@@ -111,6 +114,30 @@ TEST_F(Research, EventSeqStartsAtOneAndIncrements) {
   // Sequences are per item.
   std::string const other = str(create(token, "another"), "id");
   EXPECT_EQ(num(post_event(token, other, R"({"event":"progress"})").json(), "seq"), 1);
+}
+
+TEST_F(Research, ConcurrentEventsGetDistinctConsecutiveSeqs) {
+  std::string const token = anonymous_session("busy-device");
+  std::string const id = str(create(token, "busy"), "id");
+  constexpr int writers = 8;
+  constexpr int per_writer = 5;
+  std::vector<std::vector<std::int64_t>> seqs(writers);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < per_writer; ++i) {
+        auto const res = post(port(), "/research/" + id + "/events", R"({"event":"progress"})", token);
+        seqs[static_cast<std::size_t>(w)].push_back(res.status == 201 ? num(res.json(), "seq") : -res.status);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::int64_t> all;
+  for (auto const& s : seqs) all.insert(s.begin(), s.end());
+  std::set<std::int64_t> expected;
+  for (int i = 1; i <= writers * per_writer; ++i) expected.insert(i);
+  EXPECT_EQ(all, expected);
+  EXPECT_EQ(count("research_events"), writers * per_writer);
 }
 
 TEST_F(Research, EventDataMayBeAnyJsonOrAbsent) {

@@ -156,6 +156,13 @@ TEST_F(Sessions, RevokingOneOfTheCallersSessionsKillsIt) {
   EXPECT_EQ(list(keeper).size(), 1u);
 }
 
+TEST_F(Sessions, RevokingTheCallersOwnSessionByIdKillsIt) {
+  start();
+  std::string const token = anonymous_session("self-revoke");
+  EXPECT_EQ(del(port(), "/auth/sessions/" + session_id_of(token), token).status, 204);
+  EXPECT_TRUE(IsInvalidToken(get(port(), "/auth/whoami", token)));
+}
+
 TEST_F(Sessions, RevokingAnotherPrincipalsSessionIsSessionNotFound) {
   start();
   std::string const attacker = user_session("user_attacker");
