@@ -65,6 +65,15 @@ TEST_F(Sessions, BearerSchemeIsCaseInsensitiveForSessionTokens) {
   }
 }
 
+TEST_F(Sessions, QueryStringTokensAreNotAcceptedOutsideTheStreams) {
+  start();
+  std::string const token = anonymous_session("query-device");
+  EXPECT_TRUE(IsError(get(port(), "/auth/whoami?access_token=" + token), 401, "Missing Bearer token"));
+  EXPECT_TRUE(IsError(get(port(), "/auth/bootstrap?access_token=" + token), 401, "Missing Bearer token"));
+  std::string const ticket = str(post(port(), "/auth/stream-ticket", "", token).json(), "ticket");
+  EXPECT_TRUE(IsError(get(port(), "/research?ticket=" + ticket), 401, "Missing Bearer token"));
+}
+
 TEST_F(Sessions, UnknownWellFormedTokenIsInvalidToken) {
   start();
   // Right prefix, right length, never issued.
