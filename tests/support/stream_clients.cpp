@@ -56,15 +56,20 @@ struct SseClient::Impl {
   bool read_more(std::chrono::milliseconds timeout) {
     if (eof) return false;
     bool done = false;
-    char chunk[4096];
-    socket.async_read_some(asio::buffer(chunk), [&](boost::system::error_code ec, std::size_t n) {
-      buffer.append(chunk, n);
-      if (ec) eof = true;
+    // Large reads: a subscriber reading thousands of big frames must keep up with the server.
+    constexpr std::size_t chunk = 64 * 1024;
+    std::size_t const old_size = buffer.size();
+    buffer.resize(old_size + chunk);
+    socket.async_read_some(asio::buffer(buffer.data() + old_size, chunk), [&](boost::system::error_code ec, std::size_t n) {
+      buffer.resize(old_size + n);
+      // A read cancelled by our own deadline is not the end of the stream.
+      if (ec && ec != asio::error::operation_aborted) eof = true;
       done = true;
     });
     if (!run_until(ioc, done, timeout)) {
       socket.cancel();
       run_until(ioc, done, 1s);  // let the cancelled read finish
+      if (!done) buffer.resize(old_size);
       return false;
     }
     return true;
@@ -226,6 +231,12 @@ HttpResponse WsClient::refused_upgrade(std::uint16_t port, std::string const& ta
 void WsClient::send(std::string const& text) {
   impl_->ws.text(true);
   impl_->ws.write(asio::buffer(text));
+}
+
+void WsClient::send_binary(std::string const& bytes) {
+  impl_->ws.binary(true);
+  impl_->ws.write(asio::buffer(bytes));
+  impl_->ws.text(true);
 }
 
 std::optional<boost::json::value> WsClient::receive(std::chrono::milliseconds timeout) {

@@ -57,6 +57,8 @@ class WsClient {
   static HttpResponse refused_upgrade(std::uint16_t port, std::string const& target, Headers const& headers = {});
 
   void send(std::string const& text);
+  // Sends one binary message (the server refuses those with an error message).
+  void send_binary(std::string const& bytes);
   // The next message as JSON; nullopt on timeout or close.
   std::optional<boost::json::value> receive(std::chrono::milliseconds timeout = 5s);
   // Reads until the server closes; its close code (0 when it dropped the connection without one).
