@@ -96,8 +96,7 @@ asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upg
       open = co_await write_all(stream, ": keepalive\n\n", ctx.write_timeout);
       continue;
     }
-    core->timer.expires_at(next_heartbeat);
-    co_await core->timer.async_wait(use_nothrow);
+    co_await wait_for_wake(*core, next_heartbeat);
   }
 
   if (sub.hub_id) ctx.hub.unsubscribe(sub.research_id, *sub.hub_id);

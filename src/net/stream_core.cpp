@@ -1,6 +1,8 @@
 #include "net/stream_core.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace gatehouse::net {
 
@@ -12,9 +14,17 @@ void install_waker(std::shared_ptr<StreamCore> const& core) {
     if (!c || c->wake_posted.exchange(true)) return;
     boost::asio::post(executor, [c] {
       c->wake_posted = false;
-      c->timer.cancel();
+      wake_now(*c);
     });
   });
+}
+
+boost::asio::awaitable<void> wait_for_wake(StreamCore& core, std::chrono::steady_clock::time_point deadline) {
+  if (!core.woken) {
+    core.timer.expires_at(deadline);
+    co_await core.timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  }
+  core.woken = false;
 }
 
 streams::CloseReason heartbeat_check(auth::Session& session, auth::SessionExtender& extender) {

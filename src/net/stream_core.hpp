@@ -7,9 +7,11 @@
 #include "gatehouse/streams/replay.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 namespace gatehouse::net {
@@ -21,6 +23,9 @@ struct StreamCore {
   std::shared_ptr<streams::Outbox> outbox;
   boost::asio::steady_timer timer;  // used on the connection's executor only
   std::atomic<bool> wake_posted{false};
+  // A wake-up that came while the loop was busy (writing, reading the database) rather than
+  // waiting: cancelling the timer then cancels nothing, so the next wait must not sleep.
+  bool woken = false;  // used on the connection's executor only
 };
 
 // Makes the outbox wake the connection: at most one wake-up in flight, posted to the
@@ -28,7 +33,15 @@ struct StreamCore {
 void install_waker(std::shared_ptr<StreamCore> const& core);
 
 // Wakes the loop from its own executor (the WebSocket reader).
-inline void wake_now(StreamCore& core) { core.timer.cancel(); }
+inline void wake_now(StreamCore& core) {
+  core.woken = true;
+  core.timer.cancel();
+}
+
+// Sleeps until a wake-up or the deadline; returns at once when a wake-up came since the last
+// wait (the outbox only wakes on its empty-to-non-empty edge, so a lost one would leave
+// queued frames unsent until the next heartbeat).
+boost::asio::awaitable<void> wait_for_wake(StreamCore& core, std::chrono::steady_clock::time_point deadline);
 
 // At a heartbeat: none (and the session's expiry extended), revoked or expired.
 streams::CloseReason heartbeat_check(auth::Session& session, auth::SessionExtender& extender);

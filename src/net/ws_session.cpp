@@ -231,8 +231,7 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream, beast::http::req
         if (auto r = heartbeat_check(session, ctx.extender); r != CloseReason::none) core->outbox->close(r);
         continue;
       }
-      core->timer.expires_at(next_heartbeat);
-      co_await core->timer.async_wait(use_nothrow);
+      co_await wait_for_wake(*core, next_heartbeat);
     }
   }
   }
