@@ -81,6 +81,21 @@ std::optional<ErrorCode> read_error_code(beast::error_code ec) {
   return std::nullopt;
 }
 
+// After refusing a request whose body is still arriving (413), closing at once would make the
+// kernel answer the unread bytes with a reset that can destroy the refusal in flight. Like
+// nginx's lingering close: stop sending, read and discard for a short while, then close.
+asio::awaitable<void> linger(beast::tcp_stream& stream) {
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  stream.expires_after(std::chrono::seconds(2));
+  std::array<char, 4096> discard;
+  for (std::size_t total = 0; total < 1024 * 1024;) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(discard), use_nothrow);
+    if (ec) break;
+    total += n;
+  }
+}
+
 }  // namespace
 
 asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::Dispatcher const& dispatcher,
@@ -132,7 +147,8 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
       if (auto code = read_error_code(ec)) {
         auto res = to_beast(api::error_response(Failure(*code)), 11, false);
         stream.expires_after(limits.write_timeout);
-        co_await http::async_write(stream, res, use_nothrow);
+        auto [ec_write, n_write] = co_await http::async_write(stream, res, use_nothrow);
+        if (!ec_write) co_await linger(stream);
       }
       break;
     }
