@@ -45,7 +45,7 @@ boost::asio::awaitable<Response> Dispatcher::dispatch(Request const& req) const 
     auto const micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     // The path, never the query string: tokens may travel there on stream routes.
-    log::info("request", {{"method", to_string(req.method)},
+    log::access({{"method", to_string(req.method)},
                           {"route", match.pattern.empty() ? std::string_view("(unmatched)") : match.pattern},
                           {"status", response.status},
                           {"duration_us", static_cast<std::int64_t>(micros)}});

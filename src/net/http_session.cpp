@@ -138,7 +138,7 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
         ec = ec_continue;
       }
     }
-    if (!ec) {
+    if (!ec && !parser.is_done()) {  // most requests (GET) have no body: no second read
       auto [ec_body, n_body] = co_await http::async_read(stream, buffer, parser, use_nothrow);
       ec = ec_body;
     }

@@ -2,16 +2,80 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <thread>
 
 namespace gatehouse::log {
 
 namespace {
 
 std::atomic<Level> current_level{Level::info};
-std::mutex output_mutex;
+
+// Event lines are written at once. Access lines, one per request, are buffered and written by
+// a background thread every 100 ms (or at 64 KiB), so a request costs no write system call.
+class Sink {
+ public:
+  ~Sink() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (flusher_.joinable()) flusher_.join();
+    flush();
+  }
+
+  void write_now(std::string const& line) {
+    std::lock_guard lock(mutex_);
+    buffer_ += line;
+    write_locked();
+  }
+
+  void write_soon(std::string const& line) {
+    std::lock_guard lock(mutex_);
+    buffer_ += line;
+    if (buffer_.size() >= 64 * 1024) {
+      write_locked();
+      return;
+    }
+    if (!flusher_.joinable()) flusher_ = std::thread([this] { run(); });
+  }
+
+  void flush() {
+    std::lock_guard lock(mutex_);
+    write_locked();
+  }
+
+ private:
+  void write_locked() {
+    if (buffer_.empty()) return;
+    std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
+    std::fflush(stdout);
+    buffer_.clear();
+  }
+
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(lock, std::chrono::milliseconds(100));
+      write_locked();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::string buffer_;
+  bool stopping_ = false;
+  std::thread flusher_;
+};
+
+Sink& sink() {
+  static Sink s;
+  return s;
+}
 
 void append_escaped(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
@@ -67,8 +131,9 @@ bool parse_level(std::string_view text, Level& out) {
   return false;
 }
 
-void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
-  if (!enabled(l)) return;
+namespace {
+
+std::string format_line(Level l, std::string_view msg, std::initializer_list<Field> fields) {
   std::string line;
   line.reserve(160);
   line += "{\"time\":";
@@ -95,9 +160,21 @@ void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
         f.value);
   }
   line += "}\n";
-  std::lock_guard lock(output_mutex);
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fflush(stdout);
+  return line;
 }
+
+}  // namespace
+
+void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
+  if (!enabled(l)) return;
+  sink().write_now(format_line(l, msg, fields));
+}
+
+void access(std::initializer_list<Field> fields) {
+  if (!enabled(Level::info)) return;
+  sink().write_soon(format_line(Level::info, "request", fields));
+}
+
+void flush() { sink().flush(); }
 
 }  // namespace gatehouse::log

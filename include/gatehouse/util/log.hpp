@@ -34,6 +34,12 @@ bool parse_level(std::string_view text, Level& out);
 
 void write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
 
+// The per-request access line (level info, msg "request"): buffered, written within 100 ms.
+void access(std::initializer_list<Field> fields);
+
+// Writes buffered lines now.
+void flush();
+
 inline void debug(std::string_view msg, std::initializer_list<Field> fields = {}) { write(Level::debug, msg, fields); }
 inline void info(std::string_view msg, std::initializer_list<Field> fields = {}) { write(Level::info, msg, fields); }
 inline void warn(std::string_view msg, std::initializer_list<Field> fields = {}) { write(Level::warn, msg, fields); }
