@@ -42,6 +42,61 @@ class StreamTtl : public GatehouseTest {
   }
 };
 
+// Connecting alone (no heartbeat comes during these two tests) moves the expiry to now + TTL,
+// and the database has it within about a second.
+class StreamConnectExtension : public StreamTtl {
+ protected:
+  void SetUp() override { start({"--session-ttl", std::to_string(ttl_seconds), "--heartbeat", "60"}); }
+
+  // Waits until the stored expiry moves past `original` (at most 2.5 s); the stored value.
+  std::optional<std::int64_t> await_stored_beyond(std::string const& token, std::int64_t original) {
+    auto const since = Clock::now();
+    auto stored = stored_expiry(token);
+    while (stored && *stored <= original && elapsed_since(since).count() < 2500) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the extender writes once a second
+      stored = stored_expiry(token);
+    }
+    return stored;
+  }
+};
+
+TEST_F(StreamConnectExtension, ConnectingSseExtendsSessionToNowPlusTtl) {
+  std::string const token = anonymous_session("connect-sse");
+  auto const created = Clock::now();
+  std::string const research = create_research(port(), token);
+  auto const original = stored_expiry(token);
+  ASSERT_TRUE(original);
+  // Let half the TTL pass, so that now + TTL lies beyond the original expiry.
+  std::this_thread::sleep_until(created + std::chrono::milliseconds(ttl_seconds * 500));
+  auto const connected_at = wall_now();
+  SseClient sse(port(), events_path(research), bearer(token));
+  ASSERT_EQ(sse.status(), 200) << sse.body();
+  auto const stored = await_stored_beyond(token, *original);
+  ASSERT_TRUE(stored);
+  EXPECT_GT(*stored, *original) << "connecting did not extend the stored expiry within 2.5 s";
+  EXPECT_GE(*stored, connected_at + ttl_seconds);
+  EXPECT_LE(*stored, wall_now() + ttl_seconds);
+}
+
+TEST_F(StreamConnectExtension, ConnectingWebSocketExtendsSessionToNowPlusTtl) {
+  std::string const token = anonymous_session("connect-ws");
+  auto const created = Clock::now();
+  auto const original = stored_expiry(token);
+  ASSERT_TRUE(original);
+  std::this_thread::sleep_until(created + std::chrono::milliseconds(ttl_seconds * 500));
+  auto const connected_at = wall_now();
+  WsClient ws(port(), "/ws", bearer(token));
+  auto welcome = ws.receive();
+  ASSERT_TRUE(IsMessage(welcome, "welcome"));
+  // The welcome reports the extended expiry: the full TTL (give or take the second boundary).
+  EXPECT_GE(num(*welcome, "session_expires_in"), ttl_seconds - 1);
+  EXPECT_LE(num(*welcome, "session_expires_in"), ttl_seconds);
+  auto const stored = await_stored_beyond(token, *original);
+  ASSERT_TRUE(stored);
+  EXPECT_GT(*stored, *original) << "connecting did not extend the stored expiry within 2.5 s";
+  EXPECT_GE(*stored, connected_at + ttl_seconds);
+}
+
 TEST_F(StreamTtl, OpenSseStreamKeepsSessionAliveBeyondTtl) {
   std::string const token = anonymous_session("ttl-sse");
   std::string const research = create_research(port(), token);
