@@ -49,8 +49,10 @@ asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upg
   install_waker(core);
   auth::Session& session = *upgrade.session;
   std::uint64_t const stream_id = ctx.registry.add(session.id, core->outbox, streams::StreamRegistry::Kind::sse);
-  // A revocation between the route's check and this registration found no stream to close.
+  // A revocation (or a shutdown) between the route's check and this registration found no
+  // stream to close.
   if (session.revoked.load()) core->outbox->close(CloseReason::revoked);
+  if (ctx.connections.shutting_down()) core->outbox->close(CloseReason::shutdown);
   // The client never sends anything on an event stream: readability means it went away.
   stream.socket().async_wait(asio::ip::tcp::socket::wait_read, [outbox = std::weak_ptr(core->outbox)](auto) {
     if (auto o = outbox.lock()) o->close(CloseReason::client_gone);

@@ -168,8 +168,10 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream, beast::http::req
   if (!accept_ec) {
   install_waker(core);
   stream_id = ctx.registry.add(session.id, core->outbox, streams::StreamRegistry::Kind::ws);
-  // A revocation between the route's check and this registration found no stream to close.
+  // A revocation (or a shutdown) between the route's check and this registration found no
+  // stream to close.
   if (session.revoked.load()) core->outbox->close(CloseReason::revoked);
+  if (ctx.connections.shutting_down()) core->outbox->close(CloseReason::shutdown);
   core->outbox->push(message({{"type", "welcome"},
                               {"principal_id", session.principal_id},
                               {"session_expires_in", session.expires_at.load() - now_unix()}}));

@@ -4,6 +4,9 @@
 
 #include <csignal>
 #include <future>
+#include <latch>
+#include <memory>
+#include <thread>
 
 namespace gatehouse::testing {
 
@@ -38,6 +41,56 @@ TEST_F(StreamShutdown, SigtermClosesWebSocketsWith1001EndsSseAndExitsPromptly) {
   EXPECT_EQ(exit_status.get(), 0) << server().output();
   EXPECT_LT(elapsed_since(t0).count(), 3000) << "shutdown took too long";
   EXPECT_NE(server().output().find(R"("msg":"stopped")"), std::string::npos) << server().output();
+}
+
+TEST_F(StreamShutdown, StreamOpeningDuringSigtermDoesNotHoldUpTheExit) {
+  // A stream whose request is being handled when SIGTERM comes registers after the shutdown
+  // closed every registered stream: it must still end, not keep the process alive until the
+  // 10 s shutdown deadline. Race an opening stream (SSE, then WebSocket) against SIGTERM,
+  // sweeping its head start.
+  constexpr int rounds = 24;
+  for (int round = 0; round < rounds; ++round) {
+    start({"--heartbeat", "30"});
+    std::string const token = anonymous_session("shutdown-race");
+    std::string const research = create_research(port(), token);
+    bool const use_ws = round % 2 == 1;
+    auto const head_start = std::chrono::microseconds((round / 2) * 100);
+    std::unique_ptr<SseClient> sse;
+    std::unique_ptr<WsClient> ws;
+    std::latch go(2);
+    std::thread opener([&] {
+      go.arrive_and_wait();
+      try {
+        if (use_ws) {
+          ws = std::make_unique<WsClient>(port(), "/ws", bearer(token));
+        } else {
+          sse = std::make_unique<SseClient>(port(), events_path(research), bearer(token));
+        }
+      } catch (std::exception const&) {
+        // refused or cut off by the shutdown: fine
+      }
+    });
+    go.arrive_and_wait();
+    for (auto const until = Clock::now() + head_start; Clock::now() < until;) {
+    }
+    // stop() waits for the exit; a WebSocket that opened answers its close meanwhile.
+    auto const t0 = Clock::now();
+    auto exit_status = std::async(std::launch::async, [this] { return server().stop(SIGTERM); });
+    opener.join();
+    if (ws) {
+      auto const code = ws->wait_close(std::chrono::seconds(5));
+      EXPECT_TRUE(code == 1001 || code == 0) << "round " << round << ": close code " << code.value_or(-1);
+    }
+    if (sse && sse->status() == 200) {
+      EXPECT_TRUE(sse->wait_closed(std::chrono::seconds(5))) << "round " << round << ": SSE stream left open";
+    }
+    ASSERT_EQ(exit_status.wait_for(std::chrono::seconds(15)), std::future_status::ready);
+    EXPECT_EQ(exit_status.get(), 0) << "round " << round;
+    auto const took = elapsed_since(t0);
+    EXPECT_LT(took.count(), 3000) << "round " << round << (use_ws ? " (WebSocket)" : " (SSE)") << ": exit took "
+                                  << took.count() << " ms";
+    if (HasFailure()) break;
+  }
 }
 
 TEST_F(StreamShutdown, SigtermWithoutStreamsExitsPromptly) {
