@@ -106,6 +106,25 @@ void run_server(Config config) {
 
   tcp::acceptor acceptor(ioc);
   open_acceptor(acceptor, resolve_listen_address(ioc, config), config);
+  // Before the "listening" line: a supervisor may signal as soon as it reads it.
+  asio::steady_timer deadline(ioc);
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log::info("stopping", {{"signal", signal}, {"connections", connections.active()}});
+    stopping = true;
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    if (jwks) jwks->stop();
+    // The flag first: a stream registering concurrently either sees it or is closed here.
+    connections.shutdown([&ioc] { ioc.stop(); });
+    stream_registry.close_all(streams::CloseReason::shutdown);  // WS 1001, SSE end of stream
+    deadline.expires_after(shutdown_deadline);
+    deadline.async_wait([&ioc](boost::system::error_code e) {
+      if (!e) ioc.stop();
+    });
+  });
+
   auto const bound = acceptor.local_endpoint();
   log::info("listening", {{"host", bound.address().to_string()},
                           {"port", static_cast<std::int64_t>(bound.port())},
@@ -117,23 +136,6 @@ void run_server(Config config) {
   asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, net::HttpLimits{}), asio::detached);
   asio::co_spawn(ioc, run_maintenance(services, stopping), asio::detached);
   asio::co_spawn(ioc, extender.run(stopping), asio::detached);
-
-  asio::steady_timer deadline(ioc);
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    log::info("stopping", {{"signal", signal}, {"connections", connections.active()}});
-    stopping = true;
-    boost::system::error_code ignored;
-    acceptor.close(ignored);
-    if (jwks) jwks->stop();
-    stream_registry.close_all(streams::CloseReason::shutdown);  // WS 1001, SSE end of stream
-    connections.shutdown([&ioc] { ioc.stop(); });
-    deadline.expires_after(shutdown_deadline);
-    deadline.async_wait([&ioc](boost::system::error_code e) {
-      if (!e) ioc.stop();
-    });
-  });
 
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });

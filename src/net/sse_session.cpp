@@ -6,6 +6,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 namespace gatehouse::net {
 
 namespace asio = boost::asio;
@@ -41,6 +45,27 @@ asio::awaitable<bool> write_all(beast::tcp_stream& stream, std::string_view byte
   co_return !ec;
 }
 
+// Readiness alone does not mean the client left: epoll can report a socket readable with
+// nothing to read, which would end a healthy stream. Only end of stream or an error does; a
+// client that sends bytes on an event stream is misbehaving and is let go as well. The handler
+// runs on the connection's strand, like the loop, and touches the socket only while the loop
+// has not yet let it go.
+void watch_for_hangup(asio::ip::tcp::socket& socket, std::weak_ptr<StreamCore> weak_core) {
+  socket.async_wait(asio::ip::tcp::socket::wait_read, [&socket, weak_core](boost::system::error_code ec) {
+    auto core = weak_core.lock();
+    if (!core || core->socket_released) return;
+    if (!ec) {
+      char byte = 0;
+      ssize_t const n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        watch_for_hangup(socket, std::move(weak_core));
+        return;
+      }
+    }
+    core->outbox->close(CloseReason::client_gone);
+  });
+}
+
 }  // namespace
 
 asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upgrade, StreamContext& ctx,
@@ -54,9 +79,7 @@ asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upg
   if (session.revoked.load()) core->outbox->close(CloseReason::revoked);
   if (ctx.connections.shutting_down()) core->outbox->close(CloseReason::shutdown);
   // The client never sends anything on an event stream: readability means it went away.
-  stream.socket().async_wait(asio::ip::tcp::socket::wait_read, [outbox = std::weak_ptr(core->outbox)](auto) {
-    if (auto o = outbox.lock()) o->close(CloseReason::client_gone);
-  });
+  watch_for_hangup(stream.socket(), core);
 
   StreamSubscription sub{upgrade.research_id, upgrade.last_event_id, std::nullopt, false};
   auto next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
@@ -105,6 +128,7 @@ asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upg
 
   if (sub.hub_id) ctx.hub.unsubscribe(sub.research_id, *sub.hub_id);
   ctx.registry.remove(stream_id);
+  core->socket_released = true;
   beast::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   stream.socket().close(ignored);

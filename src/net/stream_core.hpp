@@ -26,6 +26,8 @@ struct StreamCore {
   // A wake-up that came while the loop was busy (writing, reading the database) rather than
   // waiting: cancelling the timer then cancels nothing, so the next wait must not sleep.
   bool woken = false;  // used on the connection's executor only
+  // Set when the loop is done with the socket: a readiness handler still queued must not touch it.
+  bool socket_released = false;  // used on the connection's executor only
 };
 
 // Makes the outbox wake the connection: at most one wake-up in flight, posted to the

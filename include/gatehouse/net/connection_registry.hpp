@@ -19,7 +19,9 @@ class ConnectionRegistry {
 
   // Starts shutdown: tells every connection; on_empty runs once no connection is left.
   void shutdown(std::function<void()> on_empty);
-  bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+  // Sequentially consistent: a stream registers itself, then reads this, while shutdown sets
+  // it, then closes the registered streams; one of the two must see the other.
+  bool shutting_down() const { return shutting_down_.load(); }
   std::size_t active() const;
 
  private:
