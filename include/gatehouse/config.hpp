@@ -28,6 +28,7 @@ struct Config {
   std::int64_t jwks_refresh = 300;
   std::int64_t jwks_min_refetch = 10;
   std::int64_t session_purge_grace = 3600;
+  std::string api_key_prefix = "gk_";
   log::Level log_level = log::Level::info;
 
   std::filesystem::path data_dir() const;

@@ -16,13 +16,19 @@ enum class ErrorCode {
   invalid_token,             // arg: the reason after "Invalid token: "
   invalid_authorized_party,
   rebind_requires_user,
+  invalid_api_key,
+  api_key_expired,
   // 403
   forbidden,                 // arg: detail
+  missing_scope,             // arg: the scope
+  requires_signed_in_user,
+  requires_session,
   // 404
   route_not_found,
   research_not_found,
   session_not_found,
   secret_not_found,
+  api_key_not_found,
   // 405
   method_not_allowed,
   // 426

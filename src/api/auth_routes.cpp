@@ -95,7 +95,10 @@ boost::asio::awaitable<Response> start_anonymous_session(Services& s, Request co
 }
 
 boost::asio::awaitable<Response> rebind(Services& s, Request const& req) {
-  auto const bearer = auth::bearer_token(req.header("Authorization"));
+  auto const presented = presented_credentials(req);
+  // Moving a device's data is the user's own act, never a script's.
+  if (auth::presented_api_key(presented, s.authenticator.api_key_prefix())) throw Failure(ErrorCode::requires_session);
+  auto const bearer = auth::bearer_token(presented.authorization);
   if (!bearer) throw Failure(ErrorCode::missing_bearer_token);
 
   // A user session token, or a Clerk JWT (the user principal is created if this is its first call).
@@ -133,13 +136,13 @@ boost::json::value nullable(std::optional<std::string> const& v) {
 }
 
 boost::asio::awaitable<Response> bootstrap(Services& s, Request const& req) {
-  auto const session = require_session(s, req);
+  auto const caller = require_caller(s, req, auth::Scope::sessions_read);
   struct Snapshot {
     std::optional<store::PrincipalRecord> principal;
     std::vector<store::SecretStatus> secrets;
   };
   auto const snap = co_await s.db.read([&](store::Tx& tx) {
-    return Snapshot{store::find_principal(tx, session->principal_id), store::list_secrets(tx, session->principal_id)};
+    return Snapshot{store::find_principal(tx, caller.principal_id), store::list_secrets(tx, caller.principal_id)};
   });
   // The principal row outlives its sessions; its absence means the database was edited under us.
   if (!snap.principal) throw Failure(ErrorCode::invalid_token, "unknown principal");
@@ -150,7 +153,13 @@ boost::asio::awaitable<Response> bootstrap(Services& s, Request const& req) {
     secrets[secret.name] = boost::json::object{{"connected", true}, {"updated_at", rfc3339(secret.updated_at)}};
   }
   UnixSeconds const now = now_unix();
-  UnixSeconds const expires_at = session->expires_at.load();
+  boost::json::value session_json = nullptr;  // called with an API key: no session
+  if (auto const& session = caller.session) {
+    UnixSeconds const expires_at = session->expires_at.load();
+    session_json = boost::json::object{{"id", session->id},
+                                       {"expires_at", rfc3339(expires_at)},
+                                       {"expires_in", std::max<UnixSeconds>(0, expires_at - now)}};
+  }
   boost::json::object body{
       {"principal",
        boost::json::object{{"id", p.id},
@@ -166,9 +175,7 @@ boost::asio::awaitable<Response> bootstrap(Services& s, Request const& req) {
                            {"current_period_end", p.current_period_end ? boost::json::value(rfc3339(*p.current_period_end))
                                                                        : boost::json::value(nullptr)}}},
       {"secrets", std::move(secrets)},
-      {"session", boost::json::object{{"id", session->id},
-                                      {"expires_at", rfc3339(expires_at)},
-                                      {"expires_in", std::max<UnixSeconds>(0, expires_at - now)}}},
+      {"session", std::move(session_json)},
   };
   co_return json_response(200, body);
 }
@@ -176,16 +183,26 @@ boost::asio::awaitable<Response> bootstrap(Services& s, Request const& req) {
 // The hot path: memory only.
 boost::asio::awaitable<Response> whoami(Services& s, Request const& req) {
   UnixSeconds const now = now_unix();
-  auto const session = s.authenticator.session(auth::bearer_token(req.header("Authorization")), now);
-  co_return json_response(200, boost::json::object{{"principal_id", session->principal_id},
-                                                   {"kind", store::to_string(session->kind)},
-                                                   {"session_id", session->id},
-                                                   {"expires_in", session->expires_at.load() - now}});
+  auto const caller = require_any_caller(s, req);
+  boost::json::array scopes;
+  for (auto name : caller.scopes.names()) scopes.emplace_back(name);
+  auto const expires_at = caller.expires_at();
+  co_return json_response(
+      200, boost::json::object{
+               {"principal_id", caller.principal_id},
+               {"kind", store::to_string(caller.kind)},
+               {"session_id", caller.session ? boost::json::value(caller.session->id) : boost::json::value(nullptr)},
+               {"expires_in", expires_at ? boost::json::value(*expires_at - now) : boost::json::value(nullptr)},
+               {"credential", caller.session ? "session" : "api_key"},
+               {"api_key_id", caller.api_key ? boost::json::value(caller.api_key->id) : boost::json::value(nullptr)},
+               {"scopes", std::move(scopes)},
+           });
 }
 
+// Bound to the credential presented: the session, or the API key.
 boost::asio::awaitable<Response> stream_ticket(Services& s, Request const& req) {
-  auto const session = require_session(s, req);
-  std::string ticket = s.tickets.issue(session->id, now_unix());
+  auto const caller = require_caller(s, req, auth::Scope::research_read);
+  std::string ticket = s.tickets.issue(caller.session ? caller.session->id : caller.api_key->id, now_unix());
   co_return json_response(200, boost::json::object{{"ticket", std::move(ticket)},
                                                    {"expires_in", auth::StreamTickets::ttl}});
 }

@@ -13,11 +13,18 @@ ErrorDescription describe(Failure const& f) {
     case ErrorCode::invalid_authorized_party: return {401, "invalid_authorized_party", "Invalid authorized party"};
     case ErrorCode::rebind_requires_user:
       return {401, "rebind_requires_user", "Rebind requires an authenticated user token; got anonymous session"};
+    case ErrorCode::invalid_api_key: return {401, "invalid_api_key", "invalid api key"};
+    case ErrorCode::api_key_expired: return {401, "api_key_expired", "api key expired"};
     case ErrorCode::forbidden: return {403, "forbidden", f.arg()};
+    case ErrorCode::missing_scope: return {403, "missing_scope", "missing scope: " + f.arg()};
+    case ErrorCode::requires_signed_in_user:
+      return {403, "requires_signed_in_user", "this endpoint requires a signed-in user"};
+    case ErrorCode::requires_session: return {403, "requires_session", "this endpoint requires a session token"};
     case ErrorCode::route_not_found: return {404, "not_found", "Not found"};
     case ErrorCode::research_not_found: return {404, "research_not_found", "Research not found"};
     case ErrorCode::session_not_found: return {404, "session_not_found", "Session not found"};
     case ErrorCode::secret_not_found: return {404, "secret_not_found", "Secret not found"};
+    case ErrorCode::api_key_not_found: return {404, "api_key_not_found", "API key not found"};
     case ErrorCode::method_not_allowed: return {405, "method_not_allowed", "Method not allowed"};
     case ErrorCode::device_rebound_elsewhere:
       return {409, "device_rebound_elsewhere", "device " + f.arg() + " already rebound to a different user"};

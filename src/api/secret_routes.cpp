@@ -24,7 +24,7 @@ std::string secret_name(PathParams const& params) {
 }
 
 boost::asio::awaitable<Response> put_secret(Services& s, Request const& req, PathParams const& params) {
-  auto const session = require_session(s, req);
+  auto const caller = require_caller(s, req, auth::Scope::secrets_write);
   std::string const name = secret_name(params);
   auto const body = json_object_body(req);
   std::string const value = required_string(body, "value", max_value_size);
@@ -33,15 +33,15 @@ boost::asio::awaitable<Response> put_secret(Services& s, Request const& req, Pat
   store::Sealer const seal = [&box, &value](std::string const& row_id) {
     return box.seal(value, "gatehouse-secret:" + row_id);
   };
-  co_await s.db.write([&](store::Tx& tx) { store::put_secret(tx, session->principal_id, name, seal, now_unix()); });
+  co_await s.db.write([&](store::Tx& tx) { store::put_secret(tx, caller.principal_id, name, seal, now_unix()); });
   co_return empty_response(204);
 }
 
 boost::asio::awaitable<Response> delete_secret(Services& s, Request const& req, PathParams const& params) {
-  auto const session = require_session(s, req);
+  auto const caller = require_caller(s, req, auth::Scope::secrets_write);
   std::string const name = secret_name(params);
   bool const deleted =
-      co_await s.db.write([&](store::Tx& tx) { return store::delete_secret(tx, session->principal_id, name); });
+      co_await s.db.write([&](store::Tx& tx) { return store::delete_secret(tx, caller.principal_id, name); });
   if (!deleted) throw Failure(ErrorCode::secret_not_found);
   co_return empty_response(204);
 }

@@ -5,8 +5,32 @@
 
 namespace gatehouse::api {
 
+auth::PresentedCredentials presented_credentials(Request const& req) {
+  return {req.header("Authorization"), req.header("X-API-Key"), req.header("X-Use-Api-Key")};
+}
+
+auth::Caller require_any_caller(Services const& s, Request const& req) {
+  return s.authenticator.caller(presented_credentials(req), now_unix());
+}
+
+auth::Caller require_caller(Services const& s, Request const& req, auth::Scope scope) {
+  auth::Caller caller = require_any_caller(s, req);
+  caller.require(scope);
+  return caller;
+}
+
 auth::SessionPtr require_session(Services const& s, Request const& req) {
-  return s.authenticator.session(auth::bearer_token(req.header("Authorization")), now_unix());
+  auto const presented = presented_credentials(req);
+  if (auth::presented_api_key(presented, s.authenticator.api_key_prefix())) throw Failure(ErrorCode::requires_session);
+  return s.authenticator.session(auth::bearer_token(presented.authorization), now_unix());
+}
+
+auth::SessionPtr require_signed_in_user(Services const& s, Request const& req) {
+  auto const caller = require_any_caller(s, req);
+  if (!caller.session || caller.api_key || caller.kind != store::PrincipalKind::user) {
+    throw Failure(ErrorCode::requires_signed_in_user);
+  }
+  return caller.session;
 }
 
 boost::json::object json_object_body(Request const& req) {

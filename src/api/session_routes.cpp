@@ -27,9 +27,9 @@ boost::asio::awaitable<Response> logout(Services& s, Request const& req) {
 }
 
 boost::asio::awaitable<Response> list_sessions(Services& s, Request const& req) {
-  auto const caller = require_session(s, req);
+  auto const caller = require_caller(s, req, auth::Scope::sessions_read);
   UnixSeconds const now = now_unix();
-  auto sessions = s.sessions.of_principal(caller->principal_id);
+  auto sessions = s.sessions.of_principal(caller.principal_id);
   std::erase_if(sessions, [now](auth::SessionPtr const& x) { return !x->live(now); });
   std::sort(sessions.begin(), sessions.end(), [](auto const& a, auto const& b) {
     return a->created_at != b->created_at ? a->created_at < b->created_at : a->id < b->id;
@@ -42,7 +42,7 @@ boost::asio::awaitable<Response> list_sessions(Services& s, Request const& req) 
         {"created_at", rfc3339(x->created_at)},
         {"expires_at", rfc3339(x->expires_at.load())},
         {"user_agent", x->user_agent ? boost::json::value(*x->user_agent) : boost::json::value(nullptr)},
-        {"current", x->id == caller->id},
+        {"current", caller.session && x->id == caller.session->id},
     });
   }
   co_return json_response(200, boost::json::object{{"sessions", std::move(items)}});

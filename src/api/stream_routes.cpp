@@ -11,21 +11,29 @@ namespace gatehouse::api {
 
 namespace {
 
-// Browsers cannot set headers on EventSource or WebSocket: besides the Authorization header,
-// a single-use ?ticket= (preferred) or an RFC 6750 ?access_token= is accepted, in that order.
-auth::SessionPtr stream_session(Services const& s, Request const& req) {
+// Browsers cannot set headers on EventSource or WebSocket: besides the credential headers, a
+// single-use ?ticket= (preferred) or an RFC 6750 ?access_token= (a session token or an API key)
+// is accepted, in that order. Every stream needs research.read.
+auth::Caller stream_caller(Services const& s, Request const& req) {
   UnixSeconds const now = now_unix();
-  if (auto header = auth::bearer_token(req.header("Authorization"))) return s.authenticator.session(header, now);
-  if (auto ticket = req.query_param("ticket")) {
-    auto const session_id = s.tickets.redeem(*ticket, now);
-    if (!session_id) throw Failure(ErrorCode::invalid_token, "unknown, used or expired ticket");
-    auto session = s.sessions.find_by_id(*session_id);
-    if (!session || session->revoked.load()) throw Failure(ErrorCode::invalid_token, "token revoked");
-    if (now >= session->expires_at.load()) throw Failure(ErrorCode::token_expired);
-    return session;
-  }
-  if (auto token = req.query_param("access_token")) return s.authenticator.session(std::string_view(*token), now);
-  throw Failure(ErrorCode::missing_bearer_token);
+  auth::Caller caller = [&] {
+    auto const presented = presented_credentials(req);
+    if (!presented.authorization.empty() || !presented.api_key.empty()) return s.authenticator.caller(presented, now);
+    if (auto ticket = req.query_param("ticket")) {
+      auto const credential_id = s.tickets.redeem(*ticket, now);
+      if (!credential_id) throw Failure(ErrorCode::invalid_token, "unknown, used or expired ticket");
+      return s.authenticator.ticket_holder(*credential_id, now);
+    }
+    if (auto token = req.query_param("access_token")) return s.authenticator.token(*token, now);
+    throw Failure(ErrorCode::missing_bearer_token);
+  }();
+  caller.require(auth::Scope::research_read);
+  return caller;
+}
+
+// Connecting extends the session (an API key has no session to extend).
+void extend_on_connect(Services& s, auth::Caller const& caller) {
+  if (caller.session) s.extender.extend(*caller.session, now_unix());
 }
 
 std::int64_t last_event_id(Request const& req) {
@@ -40,25 +48,25 @@ std::int64_t last_event_id(Request const& req) {
 }
 
 boost::asio::awaitable<Response> research_events(Services& s, Request const& req, PathParams const& params) {
-  auto session = stream_session(s, req);
+  auto caller = stream_caller(s, req);
   std::int64_t const after = last_event_id(req);
   std::string research_id(params[0]);
   bool const found = co_await s.db.read(
-      [&](store::Tx& tx) { return store::find_research(tx, research_id, session->principal_id).has_value(); });
+      [&](store::Tx& tx) { return store::find_research(tx, research_id, caller.principal_id).has_value(); });
   if (!found) throw Failure(ErrorCode::research_not_found);
-  s.extender.extend(*session, now_unix());
+  extend_on_connect(s, caller);
   Response r;
   r.upgrade = std::make_shared<StreamUpgrade const>(
-      StreamUpgrade{StreamUpgrade::Kind::sse, std::move(session), std::move(research_id), after});
+      StreamUpgrade{StreamUpgrade::Kind::sse, std::move(caller), std::move(research_id), after});
   co_return r;
 }
 
 boost::asio::awaitable<Response> websocket(Services& s, Request const& req) {
-  auto session = stream_session(s, req);
+  auto caller = stream_caller(s, req);
   if (!req.websocket_upgrade) throw Failure(ErrorCode::upgrade_required);
-  s.extender.extend(*session, now_unix());
+  extend_on_connect(s, caller);
   Response r;
-  r.upgrade = std::make_shared<StreamUpgrade const>(StreamUpgrade{StreamUpgrade::Kind::websocket, std::move(session), {}, 0});
+  r.upgrade = std::make_shared<StreamUpgrade const>(StreamUpgrade{StreamUpgrade::Kind::websocket, std::move(caller), {}, 0});
   co_return r;
 }
 

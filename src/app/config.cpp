@@ -1,5 +1,7 @@
 #include "gatehouse/config.hpp"
 
+#include "gatehouse/auth/api_key_format.hpp"
+
 #include "gatehouse/net/url.hpp"
 
 #include <charconv>
@@ -114,6 +116,15 @@ std::vector<Flag> const& flags() {
       {"session-purge-grace", "GATEHOUSE_SESSION_PURGE_GRACE", "SECONDS",
        "keep expired/revoked sessions this long before purging, so they answer \"Token expired\" (default 3600)",
        [](Config& c, std::string const& v) { return parse_int(v, 0, 30LL * 86400, c.session_purge_grace); }},
+      {"api-key-prefix", "GATEHOUSE_API_KEY_PREFIX", "PREFIX",
+       "prefix of new API keys, 2-16 characters of a-z 0-9 _ ending in _ (default gk_)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (!auth::valid_api_key_prefix(v)) {
+           return "expects 2-16 characters of a-z 0-9 _ ending in _ (not gs_ or gt_), got \"" + v + "\"";
+         }
+         c.api_key_prefix = v;
+         return {};
+       }},
       {"log-level", "GATEHOUSE_LOG_LEVEL", "LEVEL", "debug, info, warn, error or off (default info)",
        [](Config& c, std::string const& v) -> std::string {
          if (!log::parse_level(v, c.log_level)) return "expects debug, info, warn, error or off, got \"" + v + "\"";

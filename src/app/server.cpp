@@ -5,7 +5,9 @@
 #include "gatehouse/app/dev_mode.hpp"
 #include "gatehouse/app/maintenance.hpp"
 #include "gatehouse/auth/jwks_provider.hpp"
+#include "gatehouse/auth/api_key_usage.hpp"
 #include "gatehouse/auth/session_extender.hpp"
+#include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/net/listener.hpp"
 #include "gatehouse/store/session_store.hpp"
 #include "gatehouse/streams/event_hub.hpp"
@@ -68,12 +70,19 @@ void run_server(Config config) {
   streams::StreamRegistry stream_registry;
   store::DbExecutor db(config.db_path, store::DatabaseOptions{});
   auth::SessionExtender extender(db, config.session_ttl);
-  // Revocation (logout, session revocation, rebind) closes the session's streams at once.
+  auth::ApiKeyRegistry api_keys;
+  auth::ApiKeyUsage api_key_usage(db);
+  // Revocation (logout, session revocation, rebind, key revocation) closes the credential's
+  // streams at once.
   sessions.set_revocation_listener([&stream_registry](auth::SessionPtr const& session) {
-    stream_registry.close_session(session->id, streams::CloseReason::revoked);
+    stream_registry.close_credential(session->id, streams::CloseReason::revoked);
+  });
+  api_keys.set_deactivation_listener([&stream_registry](auth::ApiKeyPtr const& key) {
+    stream_registry.close_credential(key->id, streams::CloseReason::revoked);
   });
   db.read_blocking([&](store::Tx& tx) {
     for (auto const& record : store::load_sessions(tx)) sessions.add(record);
+    for (auto const& record : store::load_api_keys(tx)) api_keys.add(record);
   });
 
   std::unique_ptr<auth::JwksProvider> jwks;
@@ -87,10 +96,10 @@ void run_server(Config config) {
   } else {
     log::warn("no --jwks-url: Clerk JWTs cannot be verified, JWT routes answer 503 (use --dev to try it locally)");
   }
-  auth::Authenticator authenticator(sessions, jwks.get(),
+  auth::Authenticator authenticator(sessions, api_keys, api_key_usage, config.api_key_prefix, jwks.get(),
                                     auth::JwtPolicy{config.issuer, config.authorized_parties, config.clock_skew});
 
-  api::Services services{config, db, sessions, tickets, authenticator, secret_box, extender, hub};
+  api::Services services{config, db, sessions, api_keys, tickets, authenticator, secret_box, extender, hub};
   api::Router router;
   api::add_health_routes(router, services);
   api::add_auth_routes(router, services);
@@ -98,6 +107,7 @@ void run_server(Config config) {
   api::add_research_routes(router, services);
   api::add_secret_routes(router, services);
   api::add_stream_routes(router, services);
+  api::add_api_key_routes(router, services);
   api::Dispatcher dispatcher(router);
   net::ConnectionRegistry connections;
   net::StreamContext stream_context{db, hub, stream_registry, extender, connections};
@@ -136,12 +146,14 @@ void run_server(Config config) {
   asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, net::HttpLimits{}), asio::detached);
   asio::co_spawn(ioc, run_maintenance(services, stopping), asio::detached);
   asio::co_spawn(ioc, extender.run(stopping), asio::detached);
+  asio::co_spawn(ioc, api_key_usage.run(stopping), asio::detached);
 
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
   extender.flush_blocking();
+  api_key_usage.flush_blocking();
   log::info("stopped");
 }
 

@@ -2,7 +2,7 @@
 
 namespace gatehouse::auth {
 
-std::string StreamTickets::issue(std::string const& session_id, UnixSeconds now) {
+std::string StreamTickets::issue(std::string const& credential_id, UnixSeconds now) {
   auto token = mint_opaque_token(stream_ticket_prefix);
   std::lock_guard lock(mutex_);
   if (tickets_.size() >= max_outstanding) {
@@ -10,7 +10,7 @@ std::string StreamTickets::issue(std::string const& session_id, UnixSeconds now)
     // Still full of live tickets: an arbitrary one is dropped (a client simply asks again).
     if (tickets_.size() >= max_outstanding) tickets_.erase(tickets_.begin());
   }
-  tickets_.emplace(token.hash, Entry{session_id, now + ttl});
+  tickets_.emplace(token.hash, Entry{credential_id, now + ttl});
   return std::move(token.text);
 }
 
@@ -23,7 +23,7 @@ std::optional<std::string> StreamTickets::redeem(std::string_view ticket, UnixSe
   Entry entry = std::move(it->second);
   tickets_.erase(it);  // single use, even when expired
   if (now >= entry.expires_at) return std::nullopt;
-  return std::move(entry.session_id);
+  return std::move(entry.credential_id);
 }
 
 void StreamTickets::purge_expired(UnixSeconds now) {

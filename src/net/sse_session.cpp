@@ -72,11 +72,11 @@ asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upg
                                 std::uint64_t registration) {
   auto const core = std::make_shared<StreamCore>(stream.get_executor(), ctx.outbox_capacity);
   install_waker(core);
-  auth::Session& session = *upgrade.session;
-  std::uint64_t const stream_id = ctx.registry.add(session.id, core->outbox, streams::StreamRegistry::Kind::sse);
+  auth::Caller const& caller = upgrade.caller;
+  std::uint64_t const stream_id = ctx.registry.add(caller.credential_ids(), core->outbox, streams::StreamRegistry::Kind::sse);
   // A revocation (or a shutdown) between the route's check and this registration found no
   // stream to close.
-  if (session.revoked.load()) core->outbox->close(CloseReason::revoked);
+  if (caller.revoked()) core->outbox->close(CloseReason::revoked);
   if (ctx.connections.shutting_down()) core->outbox->close(CloseReason::shutdown);
   // The client never sends anything on an event stream: readability means it went away.
   watch_for_hangup(stream.socket(), core);
@@ -88,7 +88,7 @@ asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upg
   while (open) {
     if (!sub.hub_id && core->outbox->close_reason() == CloseReason::none) {
       auto const page = co_await ctx.db.read([&](store::Tx& tx) {
-        return streams::replay_page(tx, ctx.hub, sub.research_id, session.principal_id, core->outbox,
+        return streams::replay_page(tx, ctx.hub, sub.research_id, caller.principal_id, core->outbox,
                                     streams::Format::sse, sub.after_seq, ctx.replay_page, nullptr);
       });
       if (!page.found) break;
@@ -116,7 +116,7 @@ asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upg
 
     if (std::chrono::steady_clock::now() >= next_heartbeat) {
       next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
-      if (auto r = heartbeat_check(session, ctx.extender); r != CloseReason::none) {
+      if (auto r = heartbeat_check(caller, ctx.extender); r != CloseReason::none) {
         core->outbox->close(r);
         continue;
       }

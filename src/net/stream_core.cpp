@@ -27,11 +27,11 @@ boost::asio::awaitable<void> wait_for_wake(StreamCore& core, std::chrono::steady
   core.woken = false;
 }
 
-streams::CloseReason heartbeat_check(auth::Session& session, auth::SessionExtender& extender) {
+streams::CloseReason heartbeat_check(auth::Caller const& caller, auth::SessionExtender& extender) {
   UnixSeconds const now = now_unix();
-  if (session.revoked.load()) return streams::CloseReason::revoked;
-  if (now >= session.expires_at.load()) return streams::CloseReason::expired;
-  extender.extend(session, now);
+  if (caller.revoked()) return streams::CloseReason::revoked;
+  if (auto const expires_at = caller.expires_at(); expires_at && now >= *expires_at) return streams::CloseReason::expired;
+  if (caller.session) extender.extend(*caller.session, now);
   return streams::CloseReason::none;
 }
 

@@ -2,7 +2,8 @@
 // The parts of a stream connection that SSE and WebSocket share: the outbox, a timer that is
 // both the heartbeat deadline and the wake-up (publishers cancel it through the connection's
 // strand), and the session checks done at each heartbeat.
-#include "gatehouse/auth/session_registry.hpp"
+#include "gatehouse/auth/caller.hpp"
+#include "gatehouse/auth/session_extender.hpp"
 #include "gatehouse/net/stream_context.hpp"
 #include "gatehouse/streams/replay.hpp"
 
@@ -46,7 +47,7 @@ inline void wake_now(StreamCore& core) {
 boost::asio::awaitable<void> wait_for_wake(StreamCore& core, std::chrono::steady_clock::time_point deadline);
 
 // At a heartbeat: none (and the session's expiry extended), revoked or expired.
-streams::CloseReason heartbeat_check(auth::Session& session, auth::SessionExtender& extender);
+streams::CloseReason heartbeat_check(auth::Caller const& caller, auth::SessionExtender& extender);
 
 // One subscription's replay position on this connection.
 struct StreamSubscription {

@@ -150,7 +150,7 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream, beast::http::req
                                       api::StreamUpgrade upgrade, StreamContext& ctx, std::uint64_t registration) {
   auto const core = std::make_shared<StreamCore>(stream.get_executor(), ctx.outbox_capacity);
   auto const c = std::make_shared<WsConnection>(std::move(stream), core);
-  auth::Session& session = *upgrade.session;
+  auth::Caller const& caller = upgrade.caller;
 
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
@@ -167,14 +167,16 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream, beast::http::req
   std::vector<StreamSubscription> subs;
   if (!accept_ec) {
   install_waker(core);
-  stream_id = ctx.registry.add(session.id, core->outbox, streams::StreamRegistry::Kind::ws);
+  stream_id = ctx.registry.add(caller.credential_ids(), core->outbox, streams::StreamRegistry::Kind::ws);
   // A revocation (or a shutdown) between the route's check and this registration found no
   // stream to close.
-  if (session.revoked.load()) core->outbox->close(CloseReason::revoked);
+  if (caller.revoked()) core->outbox->close(CloseReason::revoked);
   if (ctx.connections.shutting_down()) core->outbox->close(CloseReason::shutdown);
+  auto const expires_at = caller.expires_at();  // none: an API key that never expires
   core->outbox->push(message({{"type", "welcome"},
-                              {"principal_id", session.principal_id},
-                              {"session_expires_in", session.expires_at.load() - now_unix()}}));
+                              {"principal_id", caller.principal_id},
+                              {"session_expires_in", expires_at ? boost::json::value(*expires_at - now_unix())
+                                                                : boost::json::value(nullptr)}}));
   asio::co_spawn(core->timer.get_executor(), read_messages(c), asio::detached);
 
   {
@@ -212,7 +214,7 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream, beast::http::req
         // "subscribed" goes first, with the first page, only once the research is known to be the caller's.
         auto preface = pending->announced ? nullptr : message({{"type", "subscribed"}, {"research_id", research_id}});
         auto const page = co_await ctx.db.read([&](store::Tx& tx) {
-          return streams::replay_page(tx, ctx.hub, research_id, session.principal_id, core->outbox,
+          return streams::replay_page(tx, ctx.hub, research_id, caller.principal_id, core->outbox,
                                       streams::Format::ws, after_seq, ctx.replay_page, preface);
         });
         // The client may have unsubscribed while the page was read.
@@ -232,7 +234,7 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream, beast::http::req
 
       if (std::chrono::steady_clock::now() >= next_heartbeat) {
         next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
-        if (auto r = heartbeat_check(session, ctx.extender); r != CloseReason::none) core->outbox->close(r);
+        if (auto r = heartbeat_check(caller, ctx.extender); r != CloseReason::none) core->outbox->close(r);
         continue;
       }
       co_await wait_for_wake(*core, next_heartbeat);

@@ -4,11 +4,12 @@
 
 namespace gatehouse::streams {
 
-std::uint64_t StreamRegistry::add(std::string const& session_id, std::shared_ptr<Outbox> const& outbox, Kind kind) {
+std::uint64_t StreamRegistry::add(std::vector<std::string> credential_ids, std::shared_ptr<Outbox> const& outbox,
+                                  Kind kind) {
   std::lock_guard lock(mutex_);
   std::uint64_t const id = next_id_++;
-  streams_.emplace(id, Entry{session_id, outbox, kind});
-  by_session_.emplace(session_id, id);
+  for (auto const& credential : credential_ids) by_credential_.emplace(credential, id);
+  streams_.emplace(id, Entry{std::move(credential_ids), outbox, kind});
   ++counts_[static_cast<int>(kind)];
   return id;
 }
@@ -17,22 +18,24 @@ void StreamRegistry::remove(std::uint64_t id) {
   std::lock_guard lock(mutex_);
   auto it = streams_.find(id);
   if (it == streams_.end()) return;
-  auto [first, last] = by_session_.equal_range(it->second.session_id);
-  for (auto s = first; s != last; ++s) {
-    if (s->second == id) {
-      by_session_.erase(s);
-      break;
+  for (auto const& credential : it->second.credential_ids) {
+    auto [first, last] = by_credential_.equal_range(credential);
+    for (auto s = first; s != last; ++s) {
+      if (s->second == id) {
+        by_credential_.erase(s);
+        break;
+      }
     }
   }
   --counts_[static_cast<int>(it->second.kind)];
   streams_.erase(it);
 }
 
-void StreamRegistry::close_session(std::string const& session_id, CloseReason reason) {
+void StreamRegistry::close_credential(std::string const& credential_id, CloseReason reason) {
   std::vector<std::shared_ptr<Outbox>> targets;
   {
     std::lock_guard lock(mutex_);
-    auto [first, last] = by_session_.equal_range(session_id);
+    auto [first, last] = by_credential_.equal_range(credential_id);
     for (auto s = first; s != last; ++s) {
       if (auto outbox = streams_.at(s->second).outbox.lock()) targets.push_back(std::move(outbox));
     }

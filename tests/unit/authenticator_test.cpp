@@ -4,6 +4,7 @@
 #include "gatehouse/auth/opaque_token.hpp"
 #include "gatehouse/auth/session_registry.hpp"
 #include "gatehouse/errors.hpp"
+#include "store_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -49,8 +50,11 @@ class SessionAuthentication : public ::testing::Test {
     return std::nullopt;
   }
 
+  gatehouse::testing::StoreFixtureDb db;
   SessionRegistry registry;
-  Authenticator auth{registry, nullptr, JwtPolicy{}};
+  gatehouse::auth::ApiKeyRegistry keys;
+  gatehouse::auth::ApiKeyUsage key_usage{db.db()};
+  Authenticator auth{registry, keys, key_usage, "gk_", nullptr, JwtPolicy{}};
 };
 
 TEST_F(SessionAuthentication, ALiveSessionTokenIsAccepted) {

@@ -41,6 +41,7 @@ std::vector<std::pair<std::string, std::string>> const all_flags = {
     {"jwks-refresh", "GATEHOUSE_JWKS_REFRESH"},
     {"jwks-min-refetch", "GATEHOUSE_JWKS_MIN_REFETCH"},
     {"session-purge-grace", "GATEHOUSE_SESSION_PURGE_GRACE"},
+    {"api-key-prefix", "GATEHOUSE_API_KEY_PREFIX"},
     {"log-level", "GATEHOUSE_LOG_LEVEL"},
     {"dev", "GATEHOUSE_DEV"},
 };

@@ -3,6 +3,7 @@
 // the jobs that really committed.
 #include "gatehouse/store/database.hpp"
 #include "gatehouse/store/db_executor.hpp"
+#include "gatehouse/store/migrations.hpp"
 #include "gatehouse/store/principal_store.hpp"
 #include "store_test_support.hpp"
 #include "support/temp_dir.hpp"
@@ -55,8 +56,9 @@ std::int64_t count_rows(DbExecutor& db, std::string const& sql) {
 
 TEST(DbExecutor, AppliesMigrationsOnAFreshFile) {
   StoreFixtureDb f;
-  EXPECT_EQ(f.db().schema_version(), 1);
-  EXPECT_EQ(text_pragma(f.db(), "user_version"), "1");
+  int const latest = gatehouse::store::embedded_migrations().back().version;
+  EXPECT_EQ(f.db().schema_version(), latest);
+  EXPECT_EQ(text_pragma(f.db(), "user_version"), std::to_string(latest));
   for (char const* table : {"principals", "sessions", "device_bindings", "research", "research_events", "secrets"}) {
     EXPECT_EQ(count_rows(f.db(), std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '") +
                                      table + "'"),
@@ -91,8 +93,9 @@ TEST(DbExecutor, ReopeningAMigratedFileDoesNotReapplyMigrations) {
   }
   // Re-running 0001 would fail on CREATE TABLE (and a rebuilt schema would have lost the row).
   DbExecutor again(path, DatabaseOptions{});
-  EXPECT_EQ(again.schema_version(), 1);
-  EXPECT_EQ(text_pragma(again, "user_version"), "1");
+  int const latest = gatehouse::store::embedded_migrations().back().version;
+  EXPECT_EQ(again.schema_version(), latest);
+  EXPECT_EQ(text_pragma(again, "user_version"), std::to_string(latest));
   std::optional<gatehouse::store::PrincipalRecord> found;
   again.read_blocking([&](Tx& tx) { found = gatehouse::store::find_anonymous_principal(tx, "dev-1"); });
   ASSERT_TRUE(found);

@@ -3,6 +3,7 @@
 // in-memory registries directly; none of them sees SQL or sockets.
 #include "gatehouse/api/request.hpp"
 #include "gatehouse/api/router.hpp"
+#include "gatehouse/auth/api_key_registry.hpp"
 #include "gatehouse/auth/authenticator.hpp"
 #include "gatehouse/auth/session_extender.hpp"
 #include "gatehouse/auth/stream_tickets.hpp"
@@ -19,6 +20,7 @@ struct Services {
   Config const& config;
   store::DbExecutor& db;
   auth::SessionRegistry& sessions;
+  auth::ApiKeyRegistry& api_keys;
   auth::StreamTickets& tickets;
   auth::Authenticator const& authenticator;
   crypto::SecretBox const& secret_box;
@@ -26,8 +28,19 @@ struct Services {
   streams::EventHub& hub;
 };
 
-// The caller's live session from "Authorization: Bearer". Throws Failure.
+auth::PresentedCredentials presented_credentials(Request const& req);
+
+// The caller, by session token or API key, allowed the scope. Throws Failure.
+auth::Caller require_caller(Services const& s, Request const& req, auth::Scope scope);
+// The same for the routes every credential may call (whoami).
+auth::Caller require_any_caller(Services const& s, Request const& req);
+
+// The caller's live session from "Authorization: Bearer", for routes that act on the session
+// itself (logout, session revocation, rebind): an API key gets 403. Throws Failure.
 auth::SessionPtr require_session(Services const& s, Request const& req);
+
+// A signed-in user's own session, not acting under a key (API key management). Throws Failure.
+auth::SessionPtr require_signed_in_user(Services const& s, Request const& req);
 
 // The body as a JSON object, or Failure(invalid_body) saying what is wrong.
 boost::json::object json_object_body(Request const& req);
@@ -41,5 +54,6 @@ void add_session_routes(Router& router, Services& services);
 void add_research_routes(Router& router, Services& services);
 void add_secret_routes(Router& router, Services& services);
 void add_stream_routes(Router& router, Services& services);
+void add_api_key_routes(Router& router, Services& services);
 
 }  // namespace gatehouse::api

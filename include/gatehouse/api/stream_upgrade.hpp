@@ -1,7 +1,7 @@
 #pragma once
 // What a stream route hands to the connection once the request is authenticated and valid:
 // the connection then leaves request/response mode for SSE or WebSocket.
-#include "gatehouse/auth/session_registry.hpp"
+#include "gatehouse/auth/caller.hpp"
 
 #include <cstdint>
 #include <string>
@@ -11,7 +11,7 @@ namespace gatehouse::api {
 struct StreamUpgrade {
   enum class Kind { sse, websocket };
   Kind kind = Kind::sse;
-  auth::SessionPtr session;
+  auth::Caller caller;
   std::string research_id;         // SSE only
   std::int64_t last_event_id = 0;  // SSE only
 };

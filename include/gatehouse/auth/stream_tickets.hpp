@@ -17,17 +17,17 @@ class StreamTickets {
   static constexpr UnixSeconds ttl = 30;
   static constexpr std::size_t max_outstanding = 100000;  // bounds memory against ticket floods
 
-  // Returns the ticket text for the session.
-  std::string issue(std::string const& session_id, UnixSeconds now);
+  // Returns the ticket text, bound to a credential: a session id, or an API key id.
+  std::string issue(std::string const& credential_id, UnixSeconds now);
 
-  // The session id the ticket was issued for, once; nullopt when unknown, used or expired.
+  // The credential id the ticket was issued for, once; nullopt when unknown, used or expired.
   std::optional<std::string> redeem(std::string_view ticket, UnixSeconds now);
 
   void purge_expired(UnixSeconds now);
 
  private:
   struct Entry {
-    std::string session_id;
+    std::string credential_id;
     UnixSeconds expires_at;
   };
   std::mutex mutex_;

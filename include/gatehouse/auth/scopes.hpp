@@ -1,0 +1,40 @@
+#pragma once
+// What a credential may do. Session tokens carry every scope of their principal; an API key
+// carries the scopes it was created with.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gatehouse::auth {
+
+enum class Scope : std::uint32_t {
+  research_read = 1u << 0,
+  research_write = 1u << 1,
+  secrets_write = 1u << 2,
+  sessions_read = 1u << 3,
+};
+
+class Scopes {
+ public:
+  constexpr Scopes() = default;
+  static constexpr Scopes all() { return Scopes(0xfu); }
+  static constexpr Scopes none() { return Scopes(0u); }
+
+  constexpr bool has(Scope s) const { return (bits_ & static_cast<std::uint32_t>(s)) != 0; }
+  constexpr void add(Scope s) { bits_ |= static_cast<std::uint32_t>(s); }
+  constexpr std::uint32_t bits() const { return bits_; }
+  static constexpr Scopes from_bits(std::uint32_t bits) { return Scopes(bits & 0xfu); }
+
+  std::vector<std::string_view> names() const;  // in the order of the table above
+
+ private:
+  constexpr explicit Scopes(std::uint32_t bits) : bits_(bits) {}
+  std::uint32_t bits_ = 0;
+};
+
+std::string_view to_string(Scope scope);
+std::optional<Scope> parse_scope(std::string_view name);  // "research.read", ...
+
+}  // namespace gatehouse::auth
