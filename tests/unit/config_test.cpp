@@ -145,6 +145,16 @@ TEST(Config, AnUnknownFlagIsAOneLineError) {
   expect_one_line_error(parse({"stray"}), "stray");
 }
 
+TEST(Config, TheApiKeyPrefixIsValidated) {
+  EXPECT_EQ(parse({}).config.api_key_prefix, "gk_");
+  auto const ok = parse({"--api-key-prefix", "acme_"});
+  ASSERT_EQ(ok.error, "");
+  EXPECT_EQ(ok.config.api_key_prefix, "acme_");
+  for (std::string bad : {"acme", "ACME_", "gs_", "gt_", "a-b_", "x"}) {
+    expect_one_line_error(parse({"--api-key-prefix", bad}), "--api-key-prefix");
+  }
+}
+
 TEST(Config, AFlagWithoutItsValueIsAOneLineError) {
   expect_one_line_error(parse({"--listen"}), "--listen");
   expect_one_line_error(parse({"--dev", "--session-ttl"}), "--session-ttl");
