@@ -14,12 +14,20 @@ constexpr std::string_view base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg
 constexpr std::size_t body_size = 43;      // 43 * log2(62) = 256.02 bits
 constexpr std::size_t checksum_size = 6;   // 62^6 > 2^32
 
+// CRC-32 (IEEE 802.3, as zlib and secret scanners compute it), table-driven.
+constexpr std::array<std::uint32_t, 256> crc_table = [] {
+  std::array<std::uint32_t, 256> table{};
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    std::uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    table[i] = c;
+  }
+  return table;
+}();
+
 std::uint32_t crc32(std::string_view data) {
   std::uint32_t crc = 0xffffffffu;
-  for (char ch : data) {
-    crc ^= static_cast<unsigned char>(ch);
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-  }
+  for (char ch : data) crc = (crc >> 8) ^ crc_table[(crc ^ static_cast<unsigned char>(ch)) & 0xffu];
   return ~crc;
 }
 

@@ -41,6 +41,13 @@ TEST(ApiKeyFormat, KeysDoNotRepeatAndUseEveryCharacter) {
   EXPECT_EQ(seen.size(), 62u);  // 86,000 draws: every base62 character turns up
 }
 
+TEST(ApiKeyFormat, TheChecksumIsZlibsCrc32InBase62) {
+  // Pinned: keys already issued must stay valid, and scanners compute the same value
+  // (python3 -c "import zlib; print(zlib.crc32(b'gk_' + b'A' * 43))", then base62, 6 digits).
+  EXPECT_EQ(check_api_key_shape("gk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0o6gws"), ApiKeyShape::ok);
+  EXPECT_EQ(check_api_key_shape("gk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0o6gwt"), ApiKeyShape::bad_checksum);
+}
+
 TEST(ApiKeyFormat, AnyChangedCharacterBreaksTheChecksum) {
   std::string const key = mint_api_key("gk_").text;
   for (std::size_t i = 3; i < key.size(); ++i) {
