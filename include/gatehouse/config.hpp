@@ -8,9 +8,20 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gatehouse {
+
+// A per-client token bucket: `burst` requests at once, refilled at `per_second`.
+struct RateLimit {
+  double per_second = 0;  // 0: no limit
+  double burst = 0;
+  bool enabled() const { return per_second > 0; }
+};
+
+// "off", "0", "R" (burst 10 R) or "R:BURST"; nullopt when malformed.
+std::optional<RateLimit> parse_rate_limit(std::string_view text);
 
 struct Config {
   std::string listen_host = "127.0.0.1";
@@ -29,6 +40,9 @@ struct Config {
   std::int64_t jwks_min_refetch = 10;
   std::int64_t session_purge_grace = 3600;
   std::string api_key_prefix = "gk_";
+  RateLimit session_rate_limit{10, 100};      // POST /auth/anonymous, /auth/session, /auth/rebind
+  RateLimit failed_auth_rate_limit{10, 100};  // refused credentials
+  std::string trusted_proxies;                // validated list; empty: X-Forwarded-For ignored
   log::Level log_level = log::Level::info;
 
   std::filesystem::path data_dir() const;

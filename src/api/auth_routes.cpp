@@ -68,10 +68,24 @@ Response token_response(Services const& s, auth::OpaqueToken const& token, store
                                                 {"principal_id", record.principal_id}});
 }
 
+// A Clerk JWT under the client's failure budget (an RSA verification is the costliest thing a
+// client can make us do).
+boost::asio::awaitable<auth::JwtClaims> verified_clerk_jwt(Services& s, std::string const& client, std::string_view jwt) {
+  s.limits.check_failures(client);
+  try {
+    co_return co_await s.authenticator.clerk_jwt(jwt);
+  } catch (Failure const& f) {
+    s.limits.note_failure(client, f);
+    throw;
+  }
+}
+
 boost::asio::awaitable<Response> exchange_clerk_jwt(Services& s, Request const& req) {
+  std::string const client = s.limits.client(req);
+  s.limits.charge_session_creation(client);
   auto const bearer = auth::bearer_token(req.header("Authorization"));
   if (!bearer) throw Failure(ErrorCode::missing_bearer_token);
-  auth::JwtClaims const claims = co_await s.authenticator.clerk_jwt(*bearer);
+  auth::JwtClaims const claims = co_await verified_clerk_jwt(s, client, *bearer);
   auto const token = auth::mint_opaque_token(auth::session_token_prefix);
   auto const user_agent = user_agent_of(req);
   auto const record = co_await s.db.write([&](store::Tx& tx) {
@@ -83,6 +97,7 @@ boost::asio::awaitable<Response> exchange_clerk_jwt(Services& s, Request const& 
 }
 
 boost::asio::awaitable<Response> start_anonymous_session(Services& s, Request const& req) {
+  s.limits.charge_session_creation(s.limits.client(req));
   std::string const device_id = device_id_of(req);
   auto const token = auth::mint_opaque_token(auth::session_token_prefix);
   auto const user_agent = user_agent_of(req);
@@ -95,6 +110,8 @@ boost::asio::awaitable<Response> start_anonymous_session(Services& s, Request co
 }
 
 boost::asio::awaitable<Response> rebind(Services& s, Request const& req) {
+  std::string const client = s.limits.client(req);
+  s.limits.charge_session_creation(client);
   auto const presented = presented_credentials(req);
   // Moving a device's data is the user's own act, never a script's.
   if (auth::presented_api_key(presented, s.authenticator.api_key_prefix())) throw Failure(ErrorCode::requires_session);
@@ -105,11 +122,11 @@ boost::asio::awaitable<Response> rebind(Services& s, Request const& req) {
   std::optional<std::string> user_principal_id;
   std::optional<auth::JwtClaims> claims;
   if (auth::has_opaque_token_shape(*bearer, auth::session_token_prefix)) {
-    auto const session = s.authenticator.session(bearer, now_unix());
+    auto const session = within_failure_budget(s.limits, req, [&] { return s.authenticator.session(bearer, now_unix()); });
     if (session->kind != store::PrincipalKind::user) throw Failure(ErrorCode::rebind_requires_user);
     user_principal_id = session->principal_id;
   } else {
-    claims = co_await s.authenticator.clerk_jwt(*bearer);
+    claims = co_await verified_clerk_jwt(s, client, *bearer);
   }
   std::string const device_id = device_id_of(req);
 

@@ -53,6 +53,8 @@ Response error_response(Failure const& failure) {
                                                    : "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
   }
   if (d.status == 503) r.headers.emplace_back("Retry-After", "1");
+  // The limiter says how long until the client's bucket holds a token again.
+  if (d.status == 429) r.headers.emplace_back("Retry-After", failure.arg().empty() ? std::string("1") : failure.arg());
   if (d.status == 426) r.headers.emplace_back("Upgrade", "websocket");
   return r;
 }

@@ -16,7 +16,7 @@ namespace {
 // is accepted, in that order. Every stream needs research.read.
 auth::Caller stream_caller(Services const& s, Request const& req) {
   UnixSeconds const now = now_unix();
-  auth::Caller caller = [&] {
+  auth::Caller caller = within_failure_budget(s.limits, req, [&] {
     auto const presented = presented_credentials(req);
     if (!presented.authorization.empty() || !presented.api_key.empty()) return s.authenticator.caller(presented, now);
     if (auto ticket = req.query_param("ticket")) {
@@ -26,7 +26,7 @@ auth::Caller stream_caller(Services const& s, Request const& req) {
     }
     if (auto token = req.query_param("access_token")) return s.authenticator.token(*token, now);
     throw Failure(ErrorCode::missing_bearer_token);
-  }();
+  });
   caller.require(auth::Scope::research_read);
   return caller;
 }

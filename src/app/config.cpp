@@ -1,5 +1,6 @@
 #include "gatehouse/config.hpp"
 
+#include "gatehouse/api/client_address.hpp"
 #include "gatehouse/auth/api_key_format.hpp"
 
 #include "gatehouse/net/url.hpp"
@@ -125,6 +126,31 @@ std::vector<Flag> const& flags() {
          c.api_key_prefix = v;
          return {};
        }},
+      {"session-rate-limit", "GATEHOUSE_SESSION_RATE_LIMIT", "RATE[:BURST]",
+       "per client: session creations (anonymous, JWT exchange, rebind) per second, and burst "
+       "(default 10:100; off disables)",
+       [](Config& c, std::string const& v) -> std::string {
+         auto limit = parse_rate_limit(v);
+         if (!limit) return "expects RATE[:BURST] or off, got \"" + v + "\"";
+         c.session_rate_limit = *limit;
+         return {};
+       }},
+      {"failed-auth-rate-limit", "GATEHOUSE_FAILED_AUTH_RATE_LIMIT", "RATE[:BURST]",
+       "per client: refused credentials per second, and burst, before every authenticated request answers 429 "
+       "(default 10:100; off disables)",
+       [](Config& c, std::string const& v) -> std::string {
+         auto limit = parse_rate_limit(v);
+         if (!limit) return "expects RATE[:BURST] or off, got \"" + v + "\"";
+         c.failed_auth_rate_limit = *limit;
+         return {};
+       }},
+      {"trusted-proxies", "GATEHOUSE_TRUSTED_PROXIES", "CIDR,CIDR",
+       "reverse proxies whose X-Forwarded-For names the client (default: none, the header is ignored)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (!api::TrustedProxies::parse(v)) return "expects addresses or CIDR blocks, got \"" + v + "\"";
+         c.trusted_proxies = v;
+         return {};
+       }},
       {"log-level", "GATEHOUSE_LOG_LEVEL", "LEVEL", "debug, info, warn, error or off (default info)",
        [](Config& c, std::string const& v) -> std::string {
          if (!log::parse_level(v, c.log_level)) return "expects debug, info, warn, error or off, got \"" + v + "\"";
@@ -147,6 +173,28 @@ std::vector<Flag> const& flags() {
 }
 
 }  // namespace
+
+namespace {
+
+std::optional<double> rate_number(std::string_view s) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !(value >= 0) || value > 1e6) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<RateLimit> parse_rate_limit(std::string_view text) {
+  if (text == "off" || text == "0") return RateLimit{};
+  auto const colon = text.find(':');
+  auto const rate = rate_number(text.substr(0, colon));
+  if (!rate || *rate == 0) return std::nullopt;
+  if (colon == std::string_view::npos) return RateLimit{*rate, std::max(1.0, 10 * *rate)};
+  auto const burst = rate_number(text.substr(colon + 1));
+  if (!burst || *burst < 1) return std::nullopt;
+  return RateLimit{*rate, *burst};
+}
 
 std::filesystem::path Config::data_dir() const {
   auto const parent = db_path.parent_path();

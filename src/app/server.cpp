@@ -99,7 +99,8 @@ void run_server(Config config) {
   auth::Authenticator authenticator(sessions, api_keys, api_key_usage, config.api_key_prefix, jwks.get(),
                                     auth::JwtPolicy{config.issuer, config.authorized_parties, config.clock_skew});
 
-  api::Services services{config, db, sessions, api_keys, tickets, authenticator, secret_box, extender, hub};
+  api::ClientLimits limits(config);
+  api::Services services{config, db, sessions, api_keys, tickets, authenticator, secret_box, extender, hub, limits};
   api::Router router;
   api::add_health_routes(router, services);
   api::add_auth_routes(router, services);

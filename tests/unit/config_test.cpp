@@ -42,6 +42,9 @@ std::vector<std::pair<std::string, std::string>> const all_flags = {
     {"jwks-min-refetch", "GATEHOUSE_JWKS_MIN_REFETCH"},
     {"session-purge-grace", "GATEHOUSE_SESSION_PURGE_GRACE"},
     {"api-key-prefix", "GATEHOUSE_API_KEY_PREFIX"},
+    {"session-rate-limit", "GATEHOUSE_SESSION_RATE_LIMIT"},
+    {"failed-auth-rate-limit", "GATEHOUSE_FAILED_AUTH_RATE_LIMIT"},
+    {"trusted-proxies", "GATEHOUSE_TRUSTED_PROXIES"},
     {"log-level", "GATEHOUSE_LOG_LEVEL"},
     {"dev", "GATEHOUSE_DEV"},
 };
@@ -143,6 +146,26 @@ TEST(Config, AnUnknownFlagIsAOneLineError) {
   expect_one_line_error(parse({"--no-such-flag"}), "--no-such-flag");
   expect_one_line_error(parse({"--no-such-flag=1"}), "--no-such-flag");
   expect_one_line_error(parse({"stray"}), "stray");
+}
+
+TEST(Config, RateLimitsAndTrustedProxiesAreValidated) {
+  auto const defaults = parse({}).config;
+  EXPECT_EQ(defaults.session_rate_limit.per_second, 10);
+  EXPECT_EQ(defaults.session_rate_limit.burst, 100);
+  EXPECT_TRUE(defaults.failed_auth_rate_limit.enabled());
+  auto const p = parse({"--session-rate-limit", "2.5:7", "--failed-auth-rate-limit", "off", "--trusted-proxies",
+                        "10.0.0.0/8, ::1"});
+  ASSERT_EQ(p.error, "");
+  EXPECT_EQ(p.config.session_rate_limit.per_second, 2.5);
+  EXPECT_EQ(p.config.session_rate_limit.burst, 7);
+  EXPECT_FALSE(p.config.failed_auth_rate_limit.enabled());
+  EXPECT_EQ(parse({"--session-rate-limit", "3"}).config.session_rate_limit.burst, 30);
+  for (std::string bad : {"", "-1", "x", "1:0", "1:", ":5", "1:2:3", "nan"}) {
+    expect_one_line_error(parse({"--session-rate-limit", bad}), "--session-rate-limit");
+  }
+  for (std::string bad : {"10.0.0.0/33", "example.com", "1.2.3.4/", "::1/129", "10.0.0.0/8;1.2.3.4"}) {
+    expect_one_line_error(parse({"--trusted-proxies", bad}), "--trusted-proxies");
+  }
 }
 
 TEST(Config, TheApiKeyPrefixIsValidated) {

@@ -1,6 +1,7 @@
 #pragma once
 // What route handlers work with. Handlers call the store through the database thread and the
 // in-memory registries directly; none of them sees SQL or sockets.
+#include "gatehouse/api/client_limits.hpp"
 #include "gatehouse/api/request.hpp"
 #include "gatehouse/api/router.hpp"
 #include "gatehouse/auth/api_key_registry.hpp"
@@ -26,6 +27,7 @@ struct Services {
   crypto::SecretBox const& secret_box;
   auth::SessionExtender& extender;
   streams::EventHub& hub;
+  ClientLimits& limits;
 };
 
 auth::PresentedCredentials presented_credentials(Request const& req);
