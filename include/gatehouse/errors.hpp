@@ -49,6 +49,7 @@ enum class ErrorCode {
   jwks_not_loaded,
   database_unavailable,
   shutting_down,
+  too_many_connections,
 };
 
 class Failure : public std::exception {

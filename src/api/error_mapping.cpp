@@ -39,6 +39,8 @@ ErrorDescription describe(Failure const& f) {
     case ErrorCode::jwks_not_loaded: return {503, "jwks_not_loaded", "JWKS not loaded"};
     case ErrorCode::database_unavailable: return {503, "database_unavailable", "Database unavailable; retry later"};
     case ErrorCode::shutting_down: return {503, "shutting_down", "Server shutting down"};
+    case ErrorCode::too_many_connections:
+      return {503, "too_many_connections", "Too many connections; retry later"};
   }
   return {500, "internal_error", "Internal server error"};
 }

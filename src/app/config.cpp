@@ -151,6 +151,18 @@ std::vector<Flag> const& flags() {
          c.trusted_proxies = v;
          return {};
        }},
+      {"max-connections", "GATEHOUSE_MAX_CONNECTIONS", "N",
+       "open connections (streams included) before new ones get 503 (default: the file-descriptor limit, "
+       "raised to its hard maximum at start, less 128)",
+       [](Config& c, std::string const& v) -> std::string {
+         std::int64_t n = 0;
+         auto e = parse_int(v, 1, 10'000'000, n);
+         c.max_connections = static_cast<std::size_t>(n);
+         return e;
+       }},
+      {"request-timeout", "GATEHOUSE_REQUEST_TIMEOUT", "SECONDS",
+       "to receive one whole request, headers and body; slower clients are dropped (default 30)",
+       [](Config& c, std::string const& v) { return parse_int(v, 1, 3600, c.request_timeout); }},
       {"log-level", "GATEHOUSE_LOG_LEVEL", "LEVEL", "debug, info, warn, error or off (default info)",
        [](Config& c, std::string const& v) -> std::string {
          if (!log::parse_level(v, c.log_level)) return "expects debug, info, warn, error or off, got \"" + v + "\"";

@@ -4,11 +4,11 @@
 #include "gatehouse/api/services.hpp"
 #include "gatehouse/app/dev_mode.hpp"
 #include "gatehouse/app/maintenance.hpp"
-#include "gatehouse/auth/jwks_provider.hpp"
 #include "gatehouse/auth/api_key_usage.hpp"
+#include "gatehouse/auth/jwks_provider.hpp"
 #include "gatehouse/auth/session_extender.hpp"
-#include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/net/listener.hpp"
+#include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/store/session_store.hpp"
 #include "gatehouse/streams/event_hub.hpp"
 #include "gatehouse/streams/stream_registry.hpp"
@@ -22,6 +22,8 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <thread>
+
+#include <sys/resource.h>
 
 namespace gatehouse::app {
 
@@ -51,6 +53,21 @@ void open_acceptor(tcp::acceptor& acceptor, tcp::endpoint const& endpoint, Confi
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+}
+
+// Each connection is a file descriptor: take the most the system allows (as nginx's
+// worker_rlimit_nofile does) and keep some for the database, the log and the JWKS fetches.
+std::size_t default_max_connections() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  constexpr rlim_t reserve = 128;
+  if (limit.rlim_cur == RLIM_INFINITY) return 1'000'000;
+  return limit.rlim_cur > 2 * reserve ? static_cast<std::size_t>(limit.rlim_cur - reserve) : 64;
 }
 
 }  // namespace
@@ -136,15 +153,19 @@ void run_server(Config config) {
     });
   });
 
+  net::HttpLimits http_limits;
+  http_limits.max_connections = config.max_connections != 0 ? config.max_connections : default_max_connections();
+  http_limits.request_timeout = std::chrono::seconds(config.request_timeout);
   auto const bound = acceptor.local_endpoint();
   log::info("listening", {{"host", bound.address().to_string()},
                           {"port", static_cast<std::int64_t>(bound.port())},
                           {"threads", config.threads},
+                          {"max_connections", http_limits.max_connections},
                           {"db", config.db_path.string()},
                           {"sessions", sessions.size()},
                           {"schema_version", db.schema_version()}});
 
-  asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, net::HttpLimits{}), asio::detached);
+  asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, http_limits), asio::detached);
   asio::co_spawn(ioc, run_maintenance(services, stopping), asio::detached);
   asio::co_spawn(ioc, extender.run(stopping), asio::detached);
   asio::co_spawn(ioc, api_key_usage.run(stopping), asio::detached);

@@ -115,6 +115,16 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
   beast::flat_buffer buffer;
   bool first = true;
 
+  // Over the cap (streams count too): a clear refusal rather than an accept queue that hangs.
+  if (limits.max_connections != 0 && connections.active() > limits.max_connections) {
+    auto refusal = to_beast(api::error_response(Failure(ErrorCode::too_many_connections)), 11, false);
+    stream.expires_after(limits.write_timeout);
+    co_await http::async_write(stream, refusal, use_nothrow);
+    co_await linger(stream);
+    connections.remove(registration);
+    co_return;
+  }
+
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));

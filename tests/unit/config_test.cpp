@@ -45,6 +45,8 @@ std::vector<std::pair<std::string, std::string>> const all_flags = {
     {"session-rate-limit", "GATEHOUSE_SESSION_RATE_LIMIT"},
     {"failed-auth-rate-limit", "GATEHOUSE_FAILED_AUTH_RATE_LIMIT"},
     {"trusted-proxies", "GATEHOUSE_TRUSTED_PROXIES"},
+    {"max-connections", "GATEHOUSE_MAX_CONNECTIONS"},
+    {"request-timeout", "GATEHOUSE_REQUEST_TIMEOUT"},
     {"log-level", "GATEHOUSE_LOG_LEVEL"},
     {"dev", "GATEHOUSE_DEV"},
 };

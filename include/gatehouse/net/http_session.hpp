@@ -20,6 +20,7 @@ struct HttpLimits {
   std::chrono::seconds request_timeout{30};  // to receive one whole request
   std::chrono::seconds idle_timeout{60};     // between keep-alive requests
   std::chrono::seconds write_timeout{30};
+  std::size_t max_connections = 0;  // 0: no cap; over it a new connection gets 503 and is closed
 };
 
 // A response carrying a StreamUpgrade hands the connection to the SSE or WebSocket session.
