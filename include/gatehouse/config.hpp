@@ -44,6 +44,7 @@ struct Config {
   RateLimit failed_auth_rate_limit{10, 100};  // refused credentials
   std::string trusted_proxies;                // validated list; empty: X-Forwarded-For ignored
   std::size_t max_connections = 0;            // 0: derived from the file-descriptor limit
+  std::string cors_origins;                   // validated list; empty: no cross-origin access
   std::int64_t request_timeout = 30;          // to receive one whole request (slow clients are dropped)
   log::Level log_level = log::Level::info;
 

@@ -16,7 +16,9 @@ boost::asio::awaitable<Response> Dispatcher::dispatch(Request const& req) const 
   Response response;
   std::optional<Failure> failure;
   try {
-    if (match.handler) {
+    if (auto preflight = cors_.preflight(req)) {
+      response = std::move(*preflight);
+    } else if (match.handler) {
       response = co_await (*match.handler)(req, match.params);
     } else if (!match.allowed.empty()) {
       failure.emplace(ErrorCode::method_not_allowed);
@@ -41,6 +43,7 @@ boost::asio::awaitable<Response> Dispatcher::dispatch(Request const& req) const 
     response = error_response(*failure);
     if (failure->code() == ErrorCode::method_not_allowed) response.headers.emplace_back("Allow", match.allowed);
   }
+  cors_.decorate(req, response);
   if (log::enabled(log::Level::info)) {
     auto const micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();

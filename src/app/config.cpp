@@ -1,6 +1,7 @@
 #include "gatehouse/config.hpp"
 
 #include "gatehouse/api/client_address.hpp"
+#include "gatehouse/api/cors.hpp"
 #include "gatehouse/auth/api_key_format.hpp"
 
 #include "gatehouse/net/url.hpp"
@@ -159,6 +160,15 @@ std::vector<Flag> const& flags() {
          auto e = parse_int(v, 1, 10'000'000, n);
          c.max_connections = static_cast<std::size_t>(n);
          return e;
+       }},
+      {"cors-origins", "GATEHOUSE_CORS_ORIGINS", "ORIGIN,ORIGIN",
+       "browser origins allowed to call the API cross-origin, e.g. https://app.example.com (default: none)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (!api::CorsPolicy::parse(v)) {
+           return "expects comma-separated origins like https://app.example.com (lower case, no path), got \"" + v + "\"";
+         }
+         c.cors_origins = v;
+         return {};
        }},
       {"request-timeout", "GATEHOUSE_REQUEST_TIMEOUT", "SECONDS",
        "to receive one whole request, headers and body; slower clients are dropped (default 30)",

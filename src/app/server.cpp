@@ -126,7 +126,7 @@ void run_server(Config config) {
   api::add_secret_routes(router, services);
   api::add_stream_routes(router, services);
   api::add_api_key_routes(router, services);
-  api::Dispatcher dispatcher(router);
+  api::Dispatcher dispatcher(router, *api::CorsPolicy::parse(config.cors_origins));  // validated with the flags
   net::ConnectionRegistry connections;
   net::StreamContext stream_context{db, hub, stream_registry, extender, connections};
   stream_context.heartbeat = std::chrono::seconds(config.heartbeat);

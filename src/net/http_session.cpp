@@ -188,7 +188,10 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
       state->idle = false;
       auto const& up = *response.upgrade;
       if (up.kind == api::StreamUpgrade::Kind::sse) {
-        asio::co_spawn(executor, serve_sse(std::move(stream), up, streams, registration), asio::detached);
+        // The event stream's head carries what the dispatcher added (CORS for EventSource).
+        api::StreamUpgrade sse = up;
+        sse.response_headers = std::move(response.headers);
+        asio::co_spawn(executor, serve_sse(std::move(stream), std::move(sse), streams, registration), asio::detached);
       } else {
         asio::co_spawn(executor, serve_websocket(std::move(stream), parser.release(), up, streams, registration),
                        asio::detached);

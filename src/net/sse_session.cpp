@@ -26,8 +26,15 @@ constexpr std::string_view response_head =
     "Cache-Control: no-store\r\n"
     "X-Content-Type-Options: nosniff\r\n"
     "X-Accel-Buffering: no\r\n"
-    "Connection: close\r\n"
-    "\r\n";
+    "Connection: close\r\n";
+
+std::string head_with(std::vector<std::pair<std::string_view, std::string>> const& extra) {
+  std::string head(response_head);
+  for (auto const& [name, value] : extra) {
+    head.append(name).append(": ").append(value).append("\r\n");
+  }
+  return head.append("\r\n");
+}
 
 std::string_view closing_frame(CloseReason reason) {
   switch (reason) {
@@ -83,7 +90,12 @@ asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upg
 
   StreamSubscription sub{upgrade.research_id, upgrade.last_event_id, std::nullopt, false};
   auto next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
-  bool open = co_await write_all(stream, response_head, ctx.write_timeout);
+  bool open = false;
+  {
+    std::string const head = head_with(upgrade.response_headers);
+    upgrade.response_headers = {};  // nothing of the request stays with the idle stream
+    open = co_await write_all(stream, head, ctx.write_timeout);
+  }
   std::string batch;
   while (open) {
     if (!sub.hub_id && core->outbox->close_reason() == CloseReason::none) {

@@ -47,6 +47,7 @@ std::vector<std::pair<std::string, std::string>> const all_flags = {
     {"trusted-proxies", "GATEHOUSE_TRUSTED_PROXIES"},
     {"max-connections", "GATEHOUSE_MAX_CONNECTIONS"},
     {"request-timeout", "GATEHOUSE_REQUEST_TIMEOUT"},
+    {"cors-origins", "GATEHOUSE_CORS_ORIGINS"},
     {"log-level", "GATEHOUSE_LOG_LEVEL"},
     {"dev", "GATEHOUSE_DEV"},
 };

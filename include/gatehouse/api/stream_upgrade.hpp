@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace gatehouse::api {
 
@@ -14,6 +17,7 @@ struct StreamUpgrade {
   auth::Caller caller;
   std::string research_id;         // SSE only
   std::int64_t last_event_id = 0;  // SSE only
+  std::vector<std::pair<std::string_view, std::string>> response_headers;  // SSE: beyond the standard head
 };
 
 }  // namespace gatehouse::api
