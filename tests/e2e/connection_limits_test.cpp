@@ -96,4 +96,19 @@ TEST_F(ConnectionLimits, ConnectionsOverTheCapGetA503AndTheCapFreesUp) {
   EXPECT_EQ(served.status, 200);
 }
 
+TEST_F(ConnectionLimits, OversizedRequestsGetTheirJsonErrors) {
+  start();
+  auto const big_header = http(port(), "GET", "/health", {}, {{"X-Filler", std::string(17 * 1024, 'a')}});
+  EXPECT_EQ(big_header.status, 431);
+  EXPECT_EQ(big_header.detail(), "Request headers too large");
+  auto const long_url = get(port(), "/health?x=" + std::string(9 * 1024, 'a'));
+  EXPECT_EQ(long_url.status, 414);
+  EXPECT_EQ(long_url.detail(), "Request URI too long");
+  auto const big_body = post(port(), "/auth/anonymous", R"({"device_id":")" + std::string(65 * 1024, 'a') + R"("})");
+  EXPECT_EQ(big_body.status, 413);
+  EXPECT_EQ(big_body.detail(), "Request body too large");
+  EXPECT_EQ(db_int("SELECT count(*) FROM principals"), 0);
+  EXPECT_EQ(get(port(), "/health").status, 200);  // and the server is fine
+}
+
 }  // namespace gatehouse::testing
