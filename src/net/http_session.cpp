@@ -15,6 +15,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <optional>
+
 namespace gatehouse::net {
 
 namespace asio = boost::asio;
@@ -63,11 +65,13 @@ http::response<http::string_body> to_beast(api::Response&& r, unsigned version, 
   return res;
 }
 
-// Per-connection state shared with the shutdown notifier, which runs on another thread.
+// Per-connection state shared with the shutdown notifier, which runs on another thread. The
+// notifier lives as long as the connection's registration, which a stream session keeps: on an
+// upgrade the stream is emptied so that its state (timers, executors) is not held for nothing.
 struct ConnectionState {
-  beast::tcp_stream stream;
+  std::optional<beast::tcp_stream> stream;
   bool idle = true;  // touched on the connection's executor only
-  explicit ConnectionState(asio::ip::tcp::socket&& s) : stream(std::move(s)) {}
+  explicit ConnectionState(asio::ip::tcp::socket&& s) : stream(std::in_place, std::move(s)) {}
 };
 
 std::optional<ErrorCode> read_error_code(beast::error_code ec) {
@@ -102,13 +106,13 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
                                             StreamContext& streams, HttpLimits limits) {
   ConnectionRegistry& connections = streams.connections;
   auto state = std::make_shared<ConnectionState>(std::move(socket));
-  auto executor = state->stream.get_executor();
+  auto executor = state->stream->get_executor();
   std::uint64_t const registration = connections.add([state, executor] {
     asio::post(executor, [state] {
-      if (state->idle) state->stream.socket().close();
+      if (state->idle && state->stream) state->stream->socket().close();
     });
   });
-  auto& stream = state->stream;
+  auto& stream = *state->stream;
   beast::error_code endpoint_ec;
   auto const peer = stream.socket().remote_endpoint(endpoint_ec);
   std::string const client_address = endpoint_ec ? std::string() : peer.address().to_string();
@@ -187,13 +191,15 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
       // coroutine ends so that its buffers do not stay allocated for the life of the stream.
       state->idle = false;
       auto const& up = *response.upgrade;
+      asio::ip::tcp::socket socket = stream.release_socket();
+      state->stream.reset();  // `stream` dangles from here
       if (up.kind == api::StreamUpgrade::Kind::sse) {
         // The event stream's head carries what the dispatcher added (CORS for EventSource).
         api::StreamUpgrade sse = up;
         sse.response_headers = std::move(response.headers);
-        asio::co_spawn(executor, serve_sse(std::move(stream), std::move(sse), streams, registration), asio::detached);
+        asio::co_spawn(executor, serve_sse(std::move(socket), std::move(sse), streams, registration), asio::detached);
       } else {
-        asio::co_spawn(executor, serve_websocket(std::move(stream), parser.release(), up, streams, registration),
+        asio::co_spawn(executor, serve_websocket(std::move(socket), parser.release(), up, streams, registration),
                        asio::detached);
       }
       co_return;

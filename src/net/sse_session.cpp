@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include <sys/socket.h>
 
@@ -75,8 +76,9 @@ void watch_for_hangup(asio::ip::tcp::socket& socket, std::weak_ptr<StreamCore> w
 
 }  // namespace
 
-asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upgrade, StreamContext& ctx,
+asio::awaitable<void> serve_sse(asio::ip::tcp::socket socket, api::StreamUpgrade upgrade, StreamContext& ctx,
                                 std::uint64_t registration) {
+  beast::tcp_stream stream(std::move(socket));
   auto const core = std::make_shared<StreamCore>(stream.get_executor(), ctx.outbox_capacity);
   install_waker(core);
   auth::Caller const& caller = upgrade.caller;

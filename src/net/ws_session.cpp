@@ -7,10 +7,13 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+
+#include <array>
+#include <utility>
 
 namespace gatehouse::net {
 
@@ -31,7 +34,7 @@ struct Inbound {
 
 // Shared by the reader and the main loop (both on the connection's executor).
 struct WsConnection {
-  WsConnection(beast::tcp_stream&& s, std::shared_ptr<StreamCore> c) : ws(std::move(s)), core(std::move(c)) {}
+  WsConnection(asio::ip::tcp::socket&& s, std::shared_ptr<StreamCore> c) : ws(std::move(s)), core(std::move(c)) {}
   websocket::stream<beast::tcp_stream> ws;
   std::shared_ptr<StreamCore> core;
   std::vector<Inbound> inbox;
@@ -55,13 +58,18 @@ websocket::close_reason close_reason_for(CloseReason reason) {
   }
 }
 
+// Reads frame by frame into a small chunk and assembles each message in a string, rather than
+// async_read into a flat_buffer: that read prepares (allocates) a 1536-byte buffer before it
+// waits, which an idle stream would hold for its whole life. read_message_max applies the same.
 asio::awaitable<void> read_messages(std::shared_ptr<WsConnection> c) {
-  beast::flat_buffer buffer;
+  std::string text;
   for (;;) {
-    auto [ec, n] = co_await c->ws.async_read(buffer, use_nothrow);
+    std::array<char, 256> chunk;
+    auto [ec, n] = co_await c->ws.async_read_some(asio::buffer(chunk), use_nothrow);
     if (ec) break;
-    c->inbox.push_back(Inbound{beast::buffers_to_string(buffer.data()), !c->ws.got_text()});
-    buffer.consume(buffer.size());
+    text.append(chunk.data(), n);
+    if (!c->ws.is_message_done()) continue;
+    c->inbox.push_back(Inbound{std::exchange(text, std::string()), !c->ws.got_text()});
     if (c->inbox.size() > max_inbox) {
       c->core->outbox->close(CloseReason::overflow);
       break;
@@ -146,10 +154,10 @@ void handle_message(Inbound const& in, std::vector<StreamSubscription>& subs, St
 
 }  // namespace
 
-asio::awaitable<void> serve_websocket(beast::tcp_stream stream, beast::http::request<beast::http::string_body> request,
+asio::awaitable<void> serve_websocket(asio::ip::tcp::socket socket, beast::http::request<beast::http::string_body> request,
                                       api::StreamUpgrade upgrade, StreamContext& ctx, std::uint64_t registration) {
-  auto const core = std::make_shared<StreamCore>(stream.get_executor(), ctx.outbox_capacity);
-  auto const c = std::make_shared<WsConnection>(std::move(stream), core);
+  auto const core = std::make_shared<StreamCore>(socket.get_executor(), ctx.outbox_capacity);
+  auto const c = std::make_shared<WsConnection>(std::move(socket), core);
   auth::Caller const& caller = upgrade.caller;
 
   websocket::stream_base::timeout timeouts{};

@@ -265,4 +265,24 @@ TEST_F(WebSocket, BinaryMessageIsAnError) {
   expect_error_then_usable(*ws, "Binary messages are not supported");
 }
 
+// The server reads a message in pieces and assembles it: one longer than any read buffer
+// (and than a TCP frame) is still one message.
+TEST_F(WebSocket, LongMessageIsReadWhole) {
+  auto ws = open_socket();
+  std::string const pad(6000, 'x');
+  ws->send(R"({"type":"ping","pad":")" + pad + R"("})");
+  EXPECT_TRUE(IsMessage(ws->receive(), "pong"));
+  ws->send(R"({"type":"subscribe","pad":")" + pad + R"(","research_id":")" + research_ + R"("})");
+  auto subscribed = ws->receive();
+  ASSERT_TRUE(IsMessage(subscribed, "subscribed"));
+  EXPECT_EQ(str(*subscribed, "research_id"), research_);
+}
+
+// A message over the 16 KiB limit fails the connection with 1009 (message too big).
+TEST_F(WebSocket, MessageOverTheLimitClosesWithTooBig) {
+  auto ws = open_socket();
+  ws->send(R"({"type":"ping","pad":")" + std::string(17 * 1024, 'x') + R"("})");
+  EXPECT_EQ(ws->wait_close(), 1009);
+}
+
 }  // namespace gatehouse::testing

@@ -6,12 +6,13 @@
 #include "gatehouse/net/stream_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 namespace gatehouse::net {
 
 // Owns the connection from here on; removes `registration` from the connection registry when done.
-boost::asio::awaitable<void> serve_sse(boost::beast::tcp_stream stream, api::StreamUpgrade upgrade,
+// Takes the bare socket (see serve_websocket).
+boost::asio::awaitable<void> serve_sse(boost::asio::ip::tcp::socket socket, api::StreamUpgrade upgrade,
                                        StreamContext& ctx, std::uint64_t registration);
 
 }  // namespace gatehouse::net

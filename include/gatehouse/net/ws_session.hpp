@@ -6,13 +6,16 @@
 #include "gatehouse/net/stream_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 namespace gatehouse::net {
 
-boost::asio::awaitable<void> serve_websocket(boost::beast::tcp_stream stream,
+// Takes the bare socket, not a beast::tcp_stream: moving a tcp_stream allocates a new state and
+// leaves the old one allocated in the moved-from object, which a coroutine parameter keeps for
+// the life of the stream.
+boost::asio::awaitable<void> serve_websocket(boost::asio::ip::tcp::socket socket,
                                              boost::beast::http::request<boost::beast::http::string_body> request,
                                              api::StreamUpgrade upgrade, StreamContext& ctx, std::uint64_t registration);
 
