@@ -159,7 +159,7 @@ boost::asio::awaitable<Response> bootstrap(Services& s, Request const& req) {
     std::vector<store::SecretStatus> secrets;
   };
   auto const snap = co_await s.db.read([&](store::Tx& tx) {
-    return Snapshot{store::find_principal(tx, caller.principal_id), store::list_secrets(tx, caller.principal_id)};
+    return Snapshot{store::find_principal(tx, caller.principal_id()), store::list_secrets(tx, caller.principal_id())};
   });
   // The principal row outlives its sessions; its absence means the database was edited under us.
   if (!snap.principal) throw Failure(ErrorCode::invalid_token, "unknown principal");
@@ -206,7 +206,7 @@ boost::asio::awaitable<Response> whoami(Services& s, Request const& req) {
   auto const expires_at = caller.expires_at();
   co_return json_response(
       200, boost::json::object{
-               {"principal_id", caller.principal_id},
+               {"principal_id", caller.principal_id()},
                {"kind", store::to_string(caller.kind)},
                {"session_id", caller.session ? boost::json::value(caller.session->id) : boost::json::value(nullptr)},
                {"expires_in", expires_at ? boost::json::value(*expires_at - now) : boost::json::value(nullptr)},

@@ -25,14 +25,14 @@ boost::asio::awaitable<Response> create(Services& s, Request const& req) {
   auto const body = json_object_body(req);
   std::string const title = required_string(body, "title", max_title_size);
   auto const record = co_await s.db.write([&](store::Tx& tx) {
-    return store::create_research(tx, caller.principal_id, title, now_unix());
+    return store::create_research(tx, caller.principal_id(), title, now_unix());
   });
   co_return json_response(201, research_json(record));
 }
 
 boost::asio::awaitable<Response> list(Services& s, Request const& req) {
   auto const caller = require_caller(s, req, auth::Scope::research_read);
-  auto const items = co_await s.db.read([&](store::Tx& tx) { return store::list_research(tx, caller.principal_id); });
+  auto const items = co_await s.db.read([&](store::Tx& tx) { return store::list_research(tx, caller.principal_id()); });
   boost::json::array out;
   for (auto const& r : items) out.push_back(research_json(r));
   co_return json_response(200, boost::json::object{{"items", std::move(out)}});
@@ -41,7 +41,7 @@ boost::asio::awaitable<Response> list(Services& s, Request const& req) {
 boost::asio::awaitable<Response> get_one(Services& s, Request const& req, PathParams const& params) {
   auto const caller = require_caller(s, req, auth::Scope::research_read);
   std::string const id(params[0]);
-  auto const item = co_await s.db.read([&](store::Tx& tx) { return store::find_research(tx, id, caller.principal_id); });
+  auto const item = co_await s.db.read([&](store::Tx& tx) { return store::find_research(tx, id, caller.principal_id()); });
   if (!item) throw Failure(ErrorCode::research_not_found);
   co_return json_response(200, research_json(*item));
 }
@@ -62,7 +62,7 @@ boost::asio::awaitable<Response> post_event(Services& s, Request const& req, Pat
   std::string const id(params[0]);
 
   auto const result = co_await s.db.write([&](store::Tx& tx) {
-    auto appended = store::append_event(tx, id, caller.principal_id, event, data_json, now_unix());
+    auto appended = store::append_event(tx, id, caller.principal_id(), event, data_json, now_unix());
     if (auto const* e = std::get_if<store::EventRecord>(&appended)) {
       // Commit hooks run in commit order on one thread: subscribers get events in seq order.
       tx.on_commit([&hub = s.hub, record = *e] { hub.publish(record); });

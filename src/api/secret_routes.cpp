@@ -33,7 +33,7 @@ boost::asio::awaitable<Response> put_secret(Services& s, Request const& req, Pat
   store::Sealer const seal = [&box, &value](std::string const& row_id) {
     return box.seal(value, "gatehouse-secret:" + row_id);
   };
-  co_await s.db.write([&](store::Tx& tx) { store::put_secret(tx, caller.principal_id, name, seal, now_unix()); });
+  co_await s.db.write([&](store::Tx& tx) { store::put_secret(tx, caller.principal_id(), name, seal, now_unix()); });
   co_return empty_response(204);
 }
 
@@ -41,7 +41,7 @@ boost::asio::awaitable<Response> delete_secret(Services& s, Request const& req, 
   auto const caller = require_caller(s, req, auth::Scope::secrets_write);
   std::string const name = secret_name(params);
   bool const deleted =
-      co_await s.db.write([&](store::Tx& tx) { return store::delete_secret(tx, caller.principal_id, name); });
+      co_await s.db.write([&](store::Tx& tx) { return store::delete_secret(tx, caller.principal_id(), name); });
   if (!deleted) throw Failure(ErrorCode::secret_not_found);
   co_return empty_response(204);
 }

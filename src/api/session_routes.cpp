@@ -29,7 +29,7 @@ boost::asio::awaitable<Response> logout(Services& s, Request const& req) {
 boost::asio::awaitable<Response> list_sessions(Services& s, Request const& req) {
   auto const caller = require_caller(s, req, auth::Scope::sessions_read);
   UnixSeconds const now = now_unix();
-  auto sessions = s.sessions.of_principal(caller.principal_id);
+  auto sessions = s.sessions.of_principal(caller.principal_id());
   std::erase_if(sessions, [now](auth::SessionPtr const& x) { return !x->live(now); });
   std::sort(sessions.begin(), sessions.end(), [](auto const& a, auto const& b) {
     return a->created_at != b->created_at ? a->created_at < b->created_at : a->id < b->id;

@@ -52,7 +52,7 @@ boost::asio::awaitable<Response> research_events(Services& s, Request const& req
   std::int64_t const after = last_event_id(req);
   std::string research_id(params[0]);
   bool const found = co_await s.db.read(
-      [&](store::Tx& tx) { return store::find_research(tx, research_id, caller.principal_id).has_value(); });
+      [&](store::Tx& tx) { return store::find_research(tx, research_id, caller.principal_id()).has_value(); });
   if (!found) throw Failure(ErrorCode::research_not_found);
   extend_on_connect(s, caller);
   Response r;

@@ -57,7 +57,7 @@ Caller Authenticator::caller(PresentedCredentials const& presented, UnixSeconds 
   // request proceeds as the user.
   if (std::string_view const id = trimmed(presented.use_api_key); !id.empty() && c.kind == store::PrincipalKind::user) {
     ApiKeyPtr key = keys_.find_by_id(std::string(id));
-    if (key && key->user_id == c.principal_id && key->usable(now)) {
+    if (key && key->user_id == c.principal_id() && key->usable(now)) {
       key_usage_.record(*key, now);
       c.scopes = key->scopes;
       c.api_key = std::move(key);

@@ -8,7 +8,6 @@ namespace gatehouse::auth {
 
 Caller Caller::of_session(SessionPtr session) {
   Caller c;
-  c.principal_id = session->principal_id;
   c.kind = session->kind;
   c.scopes = Scopes::all();
   c.session = std::move(session);
@@ -17,7 +16,6 @@ Caller Caller::of_session(SessionPtr session) {
 
 Caller Caller::of_api_key(ApiKeyPtr key) {
   Caller c;
-  c.principal_id = key->user_id;
   c.kind = store::PrincipalKind::user;  // only signed-in users own keys
   c.scopes = key->scopes;
   c.api_key = std::move(key);

@@ -102,7 +102,7 @@ asio::awaitable<void> serve_sse(asio::ip::tcp::socket socket, api::StreamUpgrade
   while (open) {
     if (!sub.hub_id && core->outbox->close_reason() == CloseReason::none) {
       auto const page = co_await ctx.db.read([&](store::Tx& tx) {
-        return streams::replay_page(tx, ctx.hub, sub.research_id, caller.principal_id, core->outbox,
+        return streams::replay_page(tx, ctx.hub, sub.research_id, caller.principal_id(), core->outbox,
                                     streams::Format::sse, sub.after_seq, ctx.replay_page, nullptr);
       });
       if (!page.found) break;

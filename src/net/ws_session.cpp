@@ -182,7 +182,7 @@ asio::awaitable<void> serve_websocket(asio::ip::tcp::socket socket, beast::http:
   if (ctx.connections.shutting_down()) core->outbox->close(CloseReason::shutdown);
   auto const expires_at = caller.expires_at();  // none: an API key that never expires
   core->outbox->push(message({{"type", "welcome"},
-                              {"principal_id", caller.principal_id},
+                              {"principal_id", caller.principal_id()},
                               {"session_expires_in", expires_at ? boost::json::value(*expires_at - now_unix())
                                                                 : boost::json::value(nullptr)}}));
   asio::co_spawn(core->timer.get_executor(), read_messages(c), asio::detached);
@@ -222,7 +222,7 @@ asio::awaitable<void> serve_websocket(asio::ip::tcp::socket socket, beast::http:
         // "subscribed" goes first, with the first page, only once the research is known to be the caller's.
         auto preface = pending->announced ? nullptr : message({{"type", "subscribed"}, {"research_id", research_id}});
         auto const page = co_await ctx.db.read([&](store::Tx& tx) {
-          return streams::replay_page(tx, ctx.hub, research_id, caller.principal_id, core->outbox,
+          return streams::replay_page(tx, ctx.hub, research_id, caller.principal_id(), core->outbox,
                                       streams::Format::ws, after_seq, ctx.replay_page, preface);
         });
         // The client may have unsubscribed while the page was read.

@@ -79,7 +79,7 @@ TEST_F(ApiKeyAuthentication, EachWayOfPresentingAKeyIsAccepted) {
     ASSERT_TRUE(c.api_key);
     EXPECT_EQ(c.api_key->id, "k1");
     EXPECT_FALSE(c.session);
-    EXPECT_EQ(c.principal_id, "u1");
+    EXPECT_EQ(c.principal_id(), "u1");
     EXPECT_EQ(c.kind, store::PrincipalKind::user);
     EXPECT_TRUE(c.scopes.has(Scope::research_read));
     EXPECT_FALSE(c.scopes.has(Scope::research_write));
@@ -90,7 +90,7 @@ TEST_F(ApiKeyAuthentication, XApiKeyWinsOverAuthorization) {
   std::string const key = add_key("k1", only(Scope::research_read));
   std::string const token = add_session("s1", store::PrincipalKind::user, "u2");
   std::string const bearer = "Bearer " + token;
-  EXPECT_EQ(auth.caller({bearer, key, {}}, 100).principal_id, "u1");
+  EXPECT_EQ(auth.caller({bearer, key, {}}, 100).principal_id(), "u1");
   EXPECT_EQ(presented_api_key({bearer, "  " + key + " ", {}}, "gk_"), key);
   EXPECT_EQ(presented_api_key({bearer, {}, {}}, "gk_"), std::nullopt);  // a session token is no key
 }

@@ -15,12 +15,14 @@ namespace gatehouse::auth {
 struct Caller {
   SessionPtr session;  // the session token presented, if one was
   ApiKeyPtr api_key;   // the key presented, or the one the session acts under
-  std::string principal_id;
   store::PrincipalKind kind = store::PrincipalKind::anonymous;
   Scopes scopes;
 
   static Caller of_session(SessionPtr session);
   static Caller of_api_key(ApiKeyPtr key);
+
+  // Owned by the session or the key this caller holds (no copy on the hot path).
+  std::string const& principal_id() const { return session ? session->principal_id : api_key->user_id; }
 
   // Throws Failure(missing_scope) naming the scope.
   void require(Scope scope) const;
