@@ -2,6 +2,7 @@
 #include "gatehouse/app/server.hpp"
 #include "gatehouse/config.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -23,6 +24,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gatehouse: %s\n", parsed.error.c_str());
     return 2;
   }
+  // A file-size limit (or a file system that refuses to grow a file) must fail the write, which
+  // the database turns into 503s, not kill the server with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     gatehouse::app::run_server(parsed.config);
   } catch (std::exception const& e) {
