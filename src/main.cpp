@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gatehouse: %s\n", parsed.error.c_str());
     return 2;
   }
+  if (parsed.check) {
+    std::fputs(gatehouse::describe_settings(parsed.settings).c_str(), stdout);
+    std::fputs("configuration ok\n", stdout);
+    return 0;
+  }
   // A file-size limit (or a file system that refuses to grow a file) must fail the write, which
   // the database turns into 503s, not kill the server with SIGXFSZ.
   std::signal(SIGXFSZ, SIG_IGN);

@@ -52,15 +52,29 @@ struct Config {
   std::filesystem::path effective_secrets_key_path() const;
 };
 
+// Where a setting's effective value came from, for --check-config.
+struct Setting {
+  std::string name;    // the flag, without "--"
+  std::string value;   // as given (credentials in URLs masked); empty for a default
+  std::string source;  // "default", "config file", "environment" or "flag"
+};
+
 struct ConfigParse {
   Config config;
   bool help = false;
-  std::string error;  // one line; non-empty means "exit non-zero"
+  bool check = false;  // --check-config: validate, print the effective settings, exit
+  std::string error;   // one line; non-empty means "exit non-zero"
+  std::vector<Setting> settings;  // every flag, in --help order
 };
 
 using EnvLookup = std::function<std::optional<std::string>(std::string const&)>;
 
+// Sources, weakest first: embedded defaults, the JSON config file (--config PATH or
+// GATEHOUSE_CONFIG; keys are flag names), GATEHOUSE_* variables, flags.
 ConfigParse parse_config(std::vector<std::string> const& args, EnvLookup const& env);
+
+// The settings as --check-config prints them.
+std::string describe_settings(std::vector<Setting> const& settings);
 
 std::string usage();
 

@@ -6,7 +6,14 @@
 
 #include "gatehouse/net/url.hpp"
 
+#include "gatehouse/json/strict_json.hpp"
+
+#include <boost/json/serialize.hpp>
+
 #include <charconv>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <span>
 #include <thread>
 
@@ -21,6 +28,16 @@ struct Flag {
   char const* help;
   std::function<std::string(Config&, std::string const&)> apply;  // returns an error or ""
 };
+
+// user:password@ in a URL is a credential: never printed.
+std::string masked(std::string const& value) {
+  auto const scheme = value.find("://");
+  if (scheme == std::string::npos) return value;
+  auto const at = value.find('@', scheme + 3);
+  auto const slash = value.find('/', scheme + 3);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return value;
+  return value.substr(0, scheme + 3) + "****" + value.substr(at);
+}
 
 std::string parse_int(std::string const& text, std::int64_t min, std::int64_t max, std::int64_t& out) {
   std::int64_t value = 0;
@@ -73,7 +90,7 @@ std::vector<Flag> const& flags() {
        }},
       {"jwks-url", "GATEHOUSE_JWKS_URL", "URL", "Clerk JWKS: https://..., http://... or file:///...",
        [](Config& c, std::string const& v) -> std::string {
-         if (!net::parse_url(v)) return "expects an https://, http:// or file:/// URL, got \"" + v + "\"";
+         if (!net::parse_url(v)) return "expects an https://, http:// or file:/// URL, got \"" + masked(v) + "\"";
          c.jwks_url = v;
          return {};
        }},
@@ -227,9 +244,90 @@ std::filesystem::path Config::effective_secrets_key_path() const {
   return secrets_key_path ? *secrets_key_path : data_dir() / "gatehouse-secrets.key";
 }
 
+namespace {
+
+Flag const* find_flag(std::string const& name) {
+  for (auto const& f : flags()) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+// A JSON value as the text a flag would take: strings as they are, numbers and booleans
+// spelled out, arrays of strings comma-joined.
+std::optional<std::string> flag_text(boost::json::value const& v) {
+  if (v.is_string()) return std::string(v.get_string());
+  if (v.is_bool()) return v.get_bool() ? "true" : "false";
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  if (v.is_double()) {
+    auto text = boost::json::serialize(v);
+    return text;
+  }
+  if (v.is_array()) {
+    std::string out;
+    for (auto const& item : v.get_array()) {
+      if (!item.is_string()) return std::nullopt;
+      if (!out.empty()) out += ",";
+      out += std::string(item.get_string());
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+// Applies the config file; returns an error line or "".
+std::string apply_config_file(std::filesystem::path const& path, Config& c, std::map<std::string, Setting>& seen) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "config file " + path.string() + ": cannot be read";
+  std::string const text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  json::ParseFailure failure;
+  auto doc = json::parse_strict(text, &failure);
+  if (!doc) return "config file " + path.string() + ": invalid JSON: " + failure.reason;
+  if (!doc->is_object()) return "config file " + path.string() + ": expects a JSON object of flag names";
+  for (auto const& [key, value] : doc->get_object()) {
+    std::string const name(key);
+    Flag const* flag = find_flag(name);
+    if (!flag) return "config file " + path.string() + ": unknown key \"" + name + "\" (keys are flag names, see --help)";
+    auto const text_value = flag_text(value);
+    if (!text_value) return "config file " + path.string() + ": \"" + name + "\" expects a string, number, boolean or list of strings";
+    if (auto e = flag->apply(c, *text_value); !e.empty()) return "config file " + path.string() + ": \"" + name + "\" " + e;
+    seen[name] = Setting{name, masked(*text_value), "config file"};
+  }
+  return {};
+}
+
+}  // namespace
+
 ConfigParse parse_config(std::vector<std::string> const& args, EnvLookup const& env) {
   ConfigParse result;
   Config& c = result.config;
+  std::map<std::string, Setting> seen;
+
+  // The file first (weakest of the given sources), wherever --config stands among the flags.
+  std::optional<std::string> config_path;
+  if (auto value = env("GATEHOUSE_CONFIG"); value && !value->empty()) config_path = *value;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config") {
+      if (i + 1 == args.size()) {
+        result.error = "--config needs a value (PATH)";
+        return result;
+      }
+      config_path = args[++i];
+    } else if (args[i].starts_with("--config=")) {
+      config_path = args[i].substr(9);
+    }
+  }
+  if (config_path) {
+    if (config_path->empty()) {
+      result.error = "--config expects a path";
+      return result;
+    }
+    if (auto e = apply_config_file(*config_path, c, seen); !e.empty()) {
+      result.error = e;
+      return result;
+    }
+  }
 
   for (auto const& f : flags()) {
     // An empty variable counts as unset (containers often export NAME= for "not given").
@@ -238,6 +336,7 @@ ConfigParse parse_config(std::vector<std::string> const& args, EnvLookup const& 
         result.error = std::string(f.env) + " " + e;
         return result;
       }
+      seen[f.name] = Setting{f.name, masked(*value), "environment"};
     }
   }
 
@@ -247,6 +346,15 @@ ConfigParse parse_config(std::vector<std::string> const& args, EnvLookup const& 
       result.help = true;
       return result;
     }
+    if (arg == "--check-config") {
+      result.check = true;
+      continue;
+    }
+    if (arg == "--config") {
+      ++i;  // applied above
+      continue;
+    }
+    if (arg.starts_with("--config=")) continue;
     if (!arg.starts_with("--")) {
       result.error = "unexpected argument \"" + arg + "\" (see --help)";
       return result;
@@ -257,10 +365,7 @@ ConfigParse parse_config(std::vector<std::string> const& args, EnvLookup const& 
       inline_value = name.substr(eq + 1);
       name = name.substr(0, eq);
     }
-    Flag const* flag = nullptr;
-    for (auto const& f : flags()) {
-      if (name == f.name) flag = &f;
-    }
+    Flag const* flag = find_flag(name);
     if (!flag) {
       result.error = "unknown flag --" + name + " (see --help)";
       return result;
@@ -280,21 +385,42 @@ ConfigParse parse_config(std::vector<std::string> const& args, EnvLookup const& 
       result.error = "--" + name + " " + e;
       return result;
     }
+    seen[name] = Setting{name, masked(value), "flag"};
   }
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
+  for (auto const& f : flags()) {
+    auto it = seen.find(f.name);
+    result.settings.push_back(it != seen.end() ? it->second : Setting{f.name, {}, "default"});
+  }
   return result;
+}
+
+std::string describe_settings(std::vector<Setting> const& settings) {
+  std::string out;
+  for (auto const& s : settings) {
+    std::string line = s.name;
+    if (line.size() < 24) line.resize(24, ' ');
+    line += s.source == "default" ? std::string("(default)") : s.value;
+    if (line.size() < 64) line.resize(64, ' ');
+    out += line + " [" + s.source + "]\n";
+  }
+  return out;
 }
 
 std::string usage() {
   std::string out =
       "gatehouse: authentication and session service\n\n"
       "usage: gatehouse [flags]\n\n"
-      "Every flag can also be set with its environment variable; flags win.\n\n";
+      "Every flag can also be set with its environment variable or in a --config file;\n"
+      "flags win over the environment, the environment over the file.\n\n";
   for (auto const& f : flags()) {
     std::string left = std::string("  --") + f.name + (f.value ? std::string(" ") + f.value : std::string());
     if (left.size() < 34) left.resize(34, ' ');
     out += left + f.help + "  [" + f.env + "]\n";
   }
+  out += "  --config PATH                   a JSON file of settings, keys are flag names; flags and the\n"
+         "                                  environment win over it  [GATEHOUSE_CONFIG]\n";
+  out += "  --check-config                  validate the settings, print each with its source, exit\n";
   out += "  --help                          this text\n";
   return out;
 }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -85,7 +86,7 @@ std::size_t line_count(std::string const& text) { return static_cast<std::size_t
 std::set<std::string> const documented_flags = {
     "--listen",     "--db",         "--jwks-url",         "--issuer",         "--authorized-parties",
     "--session-ttl", "--clock-skew", "--threads",         "--heartbeat",      "--secrets-key",
-    "--jwks-refresh", "--jwks-min-refetch", "--session-purge-grace", "--api-key-prefix", "--session-rate-limit", "--failed-auth-rate-limit", "--trusted-proxies", "--max-connections", "--request-timeout", "--cors-origins", "--log-level", "--dev", "--help"};
+    "--jwks-refresh", "--jwks-min-refetch", "--session-purge-grace", "--api-key-prefix", "--config", "--check-config", "--session-rate-limit", "--failed-auth-rate-limit", "--trusted-proxies", "--max-connections", "--request-timeout", "--cors-origins", "--log-level", "--dev", "--help"};
 
 }  // namespace
 
@@ -107,13 +108,32 @@ TEST_F(Configuration, EveryFlagInTheHelpIsAccepted) {
   std::regex const flag(R"((?:^|\n)\s+(--[a-z][a-z-]*))");
   for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), flag); it != std::sregex_iterator(); ++it) {
     std::string const name = (*it)[1].str();
-    if (name == "--help" || name == "--dev") continue;
+    if (name == "--help" || name == "--dev" || name == "--check-config") continue;
     // Without its value a known flag says so; an unknown one would say "unknown flag".
     Exit const run = run_gatehouse({name});
     EXPECT_NE(run.exit_code, 0) << name;
     EXPECT_EQ(run.err.find("unknown flag"), std::string::npos) << name << ": " << run.err;
     EXPECT_NE(run.err.find("needs a value"), std::string::npos) << name << ": " << run.err;
   }
+}
+
+TEST_F(Configuration, CheckConfigPrintsTheEffectiveSettingsAndExitsZero) {
+  auto const path = dir() / "gatehouse.json";
+  std::ofstream(path) << R"({"session-ttl": 600, "listen": "127.0.0.1:7070"})";
+  Exit const ok = run_gatehouse({"--config", path.string(), "--check-config", "--heartbeat", "5"},
+                                {"GATEHOUSE_SESSION_TTL=900"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("configuration ok"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("127.0.0.1:7070"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("900"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("[environment]"), std::string::npos) << ok.out;
+  EXPECT_FALSE(std::filesystem::exists(dir() / "gatehouse.db"));  // nothing was started or created
+
+  std::ofstream(path) << R"({"session-ttl": "soon"})";
+  Exit const bad = run_gatehouse({"--config", path.string(), "--check-config"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(line_count(bad.err), 1u) << bad.err;
+  EXPECT_NE(bad.err.find("session-ttl"), std::string::npos) << bad.err;
 }
 
 TEST_F(Configuration, UnknownFlagExitsNonZeroWithOneLineOnStderr) {

@@ -1,9 +1,11 @@
 // Configuration: embedded defaults, GATEHOUSE_* environment, flags on top; every mistake is one
 // line, and --help documents every flag with its environment variable.
 #include "gatehouse/config.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -242,7 +244,7 @@ TEST(Config, EveryFlagInTheUsageIsAcceptedAndEveryVariableIsRead) {
     return std::nullopt;
   });
   EXPECT_EQ(looked_up, documented_env);
-  std::set<std::string> expected_env;
+  std::set<std::string> expected_env{"GATEHOUSE_CONFIG"};
   for (auto const& [flag, env] : all_flags) expected_env.insert(env);
   EXPECT_EQ(documented_env, expected_env);
 
@@ -253,6 +255,72 @@ TEST(Config, EveryFlagInTheUsageIsAcceptedAndEveryVariableIsRead) {
     auto p = parse({flag});
     EXPECT_EQ(p.error.find("unknown flag"), std::string::npos) << flag << ": " << p.error;
   }
+}
+
+class ConfigFile : public ::testing::Test {
+ protected:
+  std::string write(std::string const& json) {
+    std::ofstream(dir_ / "gatehouse.json") << json;
+    return (dir_ / "gatehouse.json").string();
+  }
+  gatehouse::testing::TempDir dir_;
+};
+
+TEST_F(ConfigFile, SettingsComeFromTheFileThenTheEnvironmentThenFlags) {
+  std::string const path = write(R"({"session-ttl": 600, "heartbeat": 9, "listen": "127.0.0.1:7000",
+                                     "authorized-parties": ["https://a.example", "https://b.example"], "dev": true,
+                                     "session-rate-limit": "5:20"})");
+  auto const p = parse({"--config", path, "--heartbeat", "3"}, {{"GATEHOUSE_SESSION_TTL", "900"}});
+  ASSERT_EQ(p.error, "");
+  EXPECT_EQ(p.config.session_ttl, 900);  // the environment wins over the file
+  EXPECT_EQ(p.config.heartbeat, 3);      // a flag wins over both
+  EXPECT_EQ(p.config.listen_port, 7000);
+  EXPECT_EQ(p.config.authorized_parties, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+  EXPECT_TRUE(p.config.dev);
+  EXPECT_EQ(p.config.session_rate_limit.burst, 20);
+  auto source = [&](std::string const& name) {
+    for (auto const& s : p.settings) {
+      if (s.name == name) return s.source;
+    }
+    return std::string("missing");
+  };
+  EXPECT_EQ(source("session-ttl"), "environment");
+  EXPECT_EQ(source("heartbeat"), "flag");
+  EXPECT_EQ(source("listen"), "config file");
+  EXPECT_EQ(source("db"), "default");
+  // GATEHOUSE_CONFIG names the file too.
+  EXPECT_EQ(parse({}, {{"GATEHOUSE_CONFIG", path}}).config.listen_port, 7000);
+}
+
+TEST_F(ConfigFile, ABadFileIsAOneLineErrorNamingTheFileAndKey) {
+  expect_one_line_error(parse({"--config", (dir_ / "missing.json").string()}), "missing.json");
+  expect_one_line_error(parse({"--config", write("{not json")}), "invalid JSON");
+  expect_one_line_error(parse({"--config", write("[1]")}), "JSON object");
+  expect_one_line_error(parse({"--config", write(R"({"no-such-flag": 1})")}), "no-such-flag");
+  expect_one_line_error(parse({"--config", write(R"({"session-ttl": 0})")}), "session-ttl");
+  expect_one_line_error(parse({"--config", write(R"({"session-ttl": {"a": 1}})")}), "session-ttl");
+  expect_one_line_error(parse({"--config", write(R"({"heartbeat": 5, "heartbeat": 6})")}), "duplicate");
+}
+
+TEST_F(ConfigFile, CheckConfigListsEverySettingWithItsSource) {
+  std::string const path = write(R"({"jwks-url": "https://clerk.example/.well-known/jwks.json"})");
+  auto const p = parse({"--config", path, "--check-config", "--heartbeat", "4"});
+  ASSERT_EQ(p.error, "");
+  EXPECT_TRUE(p.check);
+  std::string const text = gatehouse::describe_settings(p.settings);
+  EXPECT_NE(text.find("https://clerk.example/.well-known/jwks.json"), std::string::npos) << text;
+  EXPECT_NE(text.find("[config file]"), std::string::npos) << text;
+  EXPECT_NE(text.find("[flag]"), std::string::npos) << text;
+  EXPECT_NE(text.find("(default)"), std::string::npos) << text;
+  EXPECT_EQ(p.settings.size(), all_flags.size());
+}
+
+TEST_F(ConfigFile, CredentialsInAUrlAreNeverEchoed) {
+  auto const p = parse({"--config", write(R"({"jwks-url": "https://user:s3cret@clerk.example/jwks.json"})")});
+  EXPECT_FALSE(p.error.empty());
+  EXPECT_EQ(p.error.find("s3cret"), std::string::npos) << p.error;
+  auto const flag = parse({"--jwks-url", "https://user:s3cret@clerk.example/jwks.json"});
+  EXPECT_EQ(flag.error.find("s3cret"), std::string::npos) << flag.error;
 }
 
 }  // namespace
