@@ -49,6 +49,7 @@ enum class ErrorCode {
   jwks_not_loaded,
   database_unavailable,
   shutting_down,
+  not_ready,                 // arg: the parts that are not ready ("JWKS not loaded")
 };
 
 class Failure : public std::exception {

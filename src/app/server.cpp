@@ -99,15 +99,9 @@ void run_server(Config config) {
   auth::Authenticator authenticator(sessions, api_keys, api_key_usage, config.api_key_prefix, jwks.get(),
                                     auth::JwtPolicy{config.issuer, config.authorized_parties, config.clock_skew});
 
-  api::Services services{config, db, sessions, api_keys, tickets, authenticator, secret_box, extender, hub};
+  api::Services services{config, db, sessions, api_keys, tickets, authenticator, secret_box, extender, hub, jwks.get()};
   api::Router router;
-  api::add_health_routes(router, services);
-  api::add_auth_routes(router, services);
-  api::add_session_routes(router, services);
-  api::add_research_routes(router, services);
-  api::add_secret_routes(router, services);
-  api::add_stream_routes(router, services);
-  api::add_api_key_routes(router, services);
+  api::add_all_routes(router, services);
   api::Dispatcher dispatcher(router);
   net::ConnectionRegistry connections;
   net::StreamContext stream_context{db, hub, stream_registry, extender, connections};

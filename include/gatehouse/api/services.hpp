@@ -14,6 +14,10 @@
 
 #include <boost/json/object.hpp>
 
+namespace gatehouse::auth {
+class JwksProvider;
+}
+
 namespace gatehouse::api {
 
 struct Services {
@@ -26,6 +30,7 @@ struct Services {
   crypto::SecretBox const& secret_box;
   auth::SessionExtender& extender;
   streams::EventHub& hub;
+  auth::JwksProvider const* jwks = nullptr;  // null without --jwks-url
 };
 
 auth::PresentedCredentials presented_credentials(Request const& req);
@@ -55,5 +60,8 @@ void add_research_routes(Router& router, Services& services);
 void add_secret_routes(Router& router, Services& services);
 void add_stream_routes(Router& router, Services& services);
 void add_api_key_routes(Router& router, Services& services);
+
+// Every route group above: what the server serves, and what the OpenAPI test checks.
+void add_all_routes(Router& router, Services& services);
 
 }  // namespace gatehouse::api
