@@ -79,6 +79,7 @@ boost::asio::awaitable<Response> exchange_clerk_jwt(Services& s, Request const& 
     auto const principal = store::upsert_user_principal(tx, claims.sub, claims.email, claims.name, now);
     return insert_new_session(tx, s, principal, token, user_agent, now);
   });
+  req.note_principal(record.principal_id);
   co_return token_response(s, token, record);
 }
 
@@ -91,6 +92,7 @@ boost::asio::awaitable<Response> start_anonymous_session(Services& s, Request co
     auto const principal = store::upsert_anonymous_principal(tx, device_id, now);
     return insert_new_session(tx, s, principal, token, user_agent, now);
   });
+  req.note_principal(record.principal_id);
   co_return token_response(s, token, record);
 }
 
@@ -108,22 +110,26 @@ boost::asio::awaitable<Response> rebind(Services& s, Request const& req) {
     auto const session = s.authenticator.session(bearer, now_unix());
     if (session->kind != store::PrincipalKind::user) throw Failure(ErrorCode::rebind_requires_user);
     user_principal_id = session->principal_id;
+    req.note_principal(session->principal_id);
   } else {
     claims = co_await s.authenticator.clerk_jwt(*bearer);
   }
   std::string const device_id = device_id_of(req);
 
+  std::string acting_user_id;
   auto const result = co_await s.db.write([&](store::Tx& tx) {
     UnixSeconds const now = now_unix();
     std::string const user_id =
         user_principal_id ? *user_principal_id
                           : store::upsert_user_principal(tx, claims->sub, claims->email, claims->name, now).id;
+    acting_user_id = user_id;
     auto r = store::rebind_device(tx, device_id, user_id, now);
     if (!r.revoked_session_ids.empty()) {
       tx.on_commit([&registry = s.sessions, ids = r.revoked_session_ids] { registry.revoke(ids); });
     }
     return r;
   });
+  req.note_principal(acting_user_id);
   if (result.outcome == store::RebindOutcome::bound_to_other_user) {
     throw Failure(ErrorCode::device_rebound_elsewhere, device_id);
   }

@@ -10,7 +10,9 @@ auth::PresentedCredentials presented_credentials(Request const& req) {
 }
 
 auth::Caller require_any_caller(Services const& s, Request const& req) {
-  return s.authenticator.caller(presented_credentials(req), now_unix());
+  auth::Caller caller = s.authenticator.caller(presented_credentials(req), now_unix());
+  req.note_principal(caller.principal_id);
+  return caller;
 }
 
 auth::Caller require_caller(Services const& s, Request const& req, auth::Scope scope) {
@@ -22,7 +24,9 @@ auth::Caller require_caller(Services const& s, Request const& req, auth::Scope s
 auth::SessionPtr require_session(Services const& s, Request const& req) {
   auto const presented = presented_credentials(req);
   if (auth::presented_api_key(presented, s.authenticator.api_key_prefix())) throw Failure(ErrorCode::requires_session);
-  return s.authenticator.session(auth::bearer_token(presented.authorization), now_unix());
+  auto session = s.authenticator.session(auth::bearer_token(presented.authorization), now_unix());
+  req.note_principal(session->principal_id);
+  return session;
 }
 
 auth::SessionPtr require_signed_in_user(Services const& s, Request const& req) {

@@ -20,14 +20,14 @@ namespace {
 
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
+// Followed by the X-Request-Id line and the blank line that ends the head.
 constexpr std::string_view response_head =
     "HTTP/1.1 200 OK\r\n"
     "Content-Type: text/event-stream\r\n"
     "Cache-Control: no-store\r\n"
     "X-Content-Type-Options: nosniff\r\n"
     "X-Accel-Buffering: no\r\n"
-    "Connection: close\r\n"
-    "\r\n";
+    "Connection: close\r\n";
 
 std::string_view closing_frame(CloseReason reason) {
   switch (reason) {
@@ -83,7 +83,9 @@ asio::awaitable<void> serve_sse(beast::tcp_stream stream, api::StreamUpgrade upg
 
   StreamSubscription sub{upgrade.research_id, upgrade.last_event_id, std::nullopt, false};
   auto next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
-  bool open = co_await write_all(stream, response_head, ctx.write_timeout);
+  // The id is the HTTP layer's: checked to be a token of safe characters, so it cannot split the head.
+  std::string const head = std::string(response_head) + "X-Request-Id: " + upgrade.request_id + "\r\n\r\n";
+  bool open = co_await write_all(stream, head, ctx.write_timeout);
   std::string batch;
   while (open) {
     if (!sub.hub_id && core->outbox->close_reason() == CloseReason::none) {

@@ -14,6 +14,7 @@ struct StreamUpgrade {
   auth::Caller caller;
   std::string research_id;         // SSE only
   std::int64_t last_event_id = 0;  // SSE only
+  std::string request_id;          // set by the HTTP layer: echoed in the handshake response
 };
 
 }  // namespace gatehouse::api
