@@ -4,6 +4,7 @@
 #include "gatehouse/auth/opaque_token.hpp"
 #include "gatehouse/crypto/random.hpp"
 #include "gatehouse/errors.hpp"
+#include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/store/principal_store.hpp"
 #include "gatehouse/store/rebind_store.hpp"
 #include "gatehouse/store/secret_store.hpp"
@@ -58,7 +59,10 @@ store::SessionRecord insert_new_session(store::Tx& tx, Services& s, store::Princ
   record.expires_at = now + s.config.session_ttl;
   record.user_agent = user_agent;
   store::insert_session(tx, record);
-  tx.on_commit([&registry = s.sessions, record] { registry.add(record); });
+  tx.on_commit([&registry = s.sessions, record] {
+    registry.add(record);
+    metrics::instruments().sessions_created.labels({store::to_string(record.kind)}).inc();
+  });
   return record;
 }
 

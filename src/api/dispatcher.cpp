@@ -1,6 +1,7 @@
 #include "gatehouse/api/dispatcher.hpp"
 
 #include "gatehouse/api/error_mapping.hpp"
+#include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/store/database.hpp"
 #include "gatehouse/util/log.hpp"
 
@@ -43,9 +44,14 @@ boost::asio::awaitable<Response> Dispatcher::dispatch(Request const& incoming) c
   }
   if (failure) {
     response = error_response(*failure);
+    if (response.status == 401 || response.status == 403) {
+      metrics::instruments().auth_failures.labels({describe(*failure).code}).inc();
+    }
     if (failure->code() == ErrorCode::method_not_allowed) response.headers.emplace_back("Allow", match.allowed);
   }
   auto const elapsed = std::chrono::steady_clock::now() - started;
+  metrics::record_request(match.pattern.empty() ? std::string_view("unmatched") : match.pattern, to_string(req.method),
+                          response.status, std::chrono::duration<double>(elapsed).count());
   if (log::enabled(log::Level::info)) {
     auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     // The path, never the query string: tokens may travel there on stream routes.

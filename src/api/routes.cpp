@@ -12,6 +12,7 @@ void add_all_routes(Router& router, Services& services) {
   add_secret_routes(router, services);
   add_stream_routes(router, services);
   add_api_key_routes(router, services);
+  add_metrics_routes(router, services);
 }
 
 }  // namespace gatehouse::api

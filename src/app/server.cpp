@@ -4,9 +4,11 @@
 #include "gatehouse/api/services.hpp"
 #include "gatehouse/app/dev_mode.hpp"
 #include "gatehouse/app/maintenance.hpp"
+#include "gatehouse/app/metrics_collectors.hpp"
 #include "gatehouse/auth/jwks_provider.hpp"
 #include "gatehouse/auth/api_key_usage.hpp"
 #include "gatehouse/auth/session_extender.hpp"
+#include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/net/listener.hpp"
 #include "gatehouse/store/session_store.hpp"
@@ -75,6 +77,7 @@ void run_server(Config config) {
   // Revocation (logout, session revocation, rebind, key revocation) closes the credential's
   // streams at once.
   sessions.set_revocation_listener([&stream_registry](auth::SessionPtr const& session) {
+    metrics::instruments().sessions_revoked.inc();
     stream_registry.close_credential(session->id, streams::CloseReason::revoked);
   });
   api_keys.set_deactivation_listener([&stream_registry](auth::ApiKeyPtr const& key) {
@@ -103,6 +106,8 @@ void run_server(Config config) {
   api::Router router;
   api::add_all_routes(router, services);
   api::Dispatcher dispatcher(router);
+  // Declared after what they read, so they are unregistered before it goes away.
+  auto const metrics_collectors = register_metrics_collectors(stream_registry, hub, jwks.get());
   net::ConnectionRegistry connections;
   net::StreamContext stream_context{db, hub, stream_registry, extender, connections};
   stream_context.heartbeat = std::chrono::seconds(config.heartbeat);
