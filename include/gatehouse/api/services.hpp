@@ -61,6 +61,7 @@ void add_secret_routes(Router& router, Services& services);
 void add_stream_routes(Router& router, Services& services);
 void add_api_key_routes(Router& router, Services& services);
 void add_metrics_routes(Router& router, Services& services);
+void add_openapi_routes(Router& router, Services& services);
 
 // Every route group above: what the server serves, and what the OpenAPI test checks.
 void add_all_routes(Router& router, Services& services);
