@@ -62,6 +62,19 @@ std::set<std::pair<std::string, std::string>> documented_operations(boost::json:
   return out;
 }
 
+// RFC 6901: "~1" is '/', "~0" is '~'.
+std::string unescape_pointer_token(std::string_view raw) {
+  std::string token;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
+      token.push_back(raw[++i] == '1' ? '/' : '~');
+    } else {
+      token.push_back(raw[i]);
+    }
+  }
+  return token;
+}
+
 // Resolves a local JSON pointer ("#/components/schemas/Error"); null when it points nowhere.
 boost::json::value const* resolve(boost::json::value const& doc, std::string_view ref) {
   if (ref.substr(0, 2) != "#/") return nullptr;
@@ -69,10 +82,7 @@ boost::json::value const* resolve(boost::json::value const& doc, std::string_vie
   std::string_view rest = ref.substr(2);
   while (at) {
     auto const slash = rest.find('/');
-    std::string token(rest.substr(0, slash));
-    // RFC 6901: ~1 is '/', ~0 is '~'.
-    for (std::size_t i; (i = token.find("~1")) != std::string::npos;) token.replace(i, 2, "/");
-    for (std::size_t i; (i = token.find("~0")) != std::string::npos;) token.replace(i, 2, "~");
+    std::string const token = unescape_pointer_token(rest.substr(0, slash));
     at = at->is_object() ? at->as_object().if_contains(token) : nullptr;
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
