@@ -50,6 +50,7 @@ enum class ErrorCode {
   database_unavailable,
   shutting_down,
   too_many_connections,
+  not_ready,                 // arg: the parts that are not ready ("JWKS not loaded")
 };
 
 class Failure : public std::exception {

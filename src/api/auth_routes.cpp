@@ -4,6 +4,7 @@
 #include "gatehouse/auth/opaque_token.hpp"
 #include "gatehouse/crypto/random.hpp"
 #include "gatehouse/errors.hpp"
+#include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/store/principal_store.hpp"
 #include "gatehouse/store/rebind_store.hpp"
 #include "gatehouse/store/secret_store.hpp"
@@ -58,7 +59,10 @@ store::SessionRecord insert_new_session(store::Tx& tx, Services& s, store::Princ
   record.expires_at = now + s.config.session_ttl;
   record.user_agent = user_agent;
   store::insert_session(tx, record);
-  tx.on_commit([&registry = s.sessions, record] { registry.add(record); });
+  tx.on_commit([&registry = s.sessions, record] {
+    registry.add(record);
+    metrics::instruments().sessions_created.labels({store::to_string(record.kind)}).inc();
+  });
   return record;
 }
 
@@ -93,6 +97,7 @@ boost::asio::awaitable<Response> exchange_clerk_jwt(Services& s, Request const& 
     auto const principal = store::upsert_user_principal(tx, claims.sub, claims.email, claims.name, now);
     return insert_new_session(tx, s, principal, token, user_agent, now);
   });
+  req.note_principal(record.principal_id);
   co_return token_response(s, token, record);
 }
 
@@ -106,6 +111,7 @@ boost::asio::awaitable<Response> start_anonymous_session(Services& s, Request co
     auto const principal = store::upsert_anonymous_principal(tx, device_id, now);
     return insert_new_session(tx, s, principal, token, user_agent, now);
   });
+  req.note_principal(record.principal_id);
   co_return token_response(s, token, record);
 }
 
@@ -125,22 +131,26 @@ boost::asio::awaitable<Response> rebind(Services& s, Request const& req) {
     auto const session = within_failure_budget(s.limits, req, [&] { return s.authenticator.session(bearer, now_unix()); });
     if (session->kind != store::PrincipalKind::user) throw Failure(ErrorCode::rebind_requires_user);
     user_principal_id = session->principal_id;
+    req.note_principal(session->principal_id);
   } else {
     claims = co_await verified_clerk_jwt(s, client, *bearer);
   }
   std::string const device_id = device_id_of(req);
 
+  std::string acting_user_id;
   auto const result = co_await s.db.write([&](store::Tx& tx) {
     UnixSeconds const now = now_unix();
     std::string const user_id =
         user_principal_id ? *user_principal_id
                           : store::upsert_user_principal(tx, claims->sub, claims->email, claims->name, now).id;
+    acting_user_id = user_id;
     auto r = store::rebind_device(tx, device_id, user_id, now);
     if (!r.revoked_session_ids.empty()) {
       tx.on_commit([&registry = s.sessions, ids = r.revoked_session_ids] { registry.revoke(ids); });
     }
     return r;
   });
+  req.note_principal(acting_user_id);
   if (result.outcome == store::RebindOutcome::bound_to_other_user) {
     throw Failure(ErrorCode::device_rebound_elsewhere, device_id);
   }

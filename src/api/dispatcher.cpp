@@ -1,6 +1,7 @@
 #include "gatehouse/api/dispatcher.hpp"
 
 #include "gatehouse/api/error_mapping.hpp"
+#include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/store/database.hpp"
 #include "gatehouse/util/log.hpp"
 
@@ -10,8 +11,12 @@
 
 namespace gatehouse::api {
 
-boost::asio::awaitable<Response> Dispatcher::dispatch(Request const& req) const {
+boost::asio::awaitable<Response> Dispatcher::dispatch(Request const& incoming) const {
   auto const started = std::chrono::steady_clock::now();
+  // The handler learns who is calling; the log line below needs to know it too.
+  RequestContext context;
+  Request req = incoming;
+  req.context = &context;
   auto const match = router_.match(req.method, req.path);
   Response response;
   std::optional<Failure> failure;
@@ -41,17 +46,34 @@ boost::asio::awaitable<Response> Dispatcher::dispatch(Request const& req) const 
   }
   if (failure) {
     response = error_response(*failure);
+    if (response.status == 401 || response.status == 403) {
+      metrics::instruments().auth_failures.labels({describe(*failure).code}).inc();
+    }
     if (failure->code() == ErrorCode::method_not_allowed) response.headers.emplace_back("Allow", match.allowed);
   }
   cors_.decorate(req, response);
+  auto const elapsed = std::chrono::steady_clock::now() - started;
+  metrics::record_request(match.pattern.empty() ? std::string_view("unmatched") : match.pattern, to_string(req.method),
+                          response.status, std::chrono::duration<double>(elapsed).count());
   if (log::enabled(log::Level::info)) {
-    auto const micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     // The path, never the query string: tokens may travel there on stream routes.
-    log::access({{"method", to_string(req.method)},
-                          {"route", match.pattern.empty() ? std::string_view("(unmatched)") : match.pattern},
-                          {"status", response.status},
-                          {"duration_us", static_cast<std::int64_t>(micros)}});
+    std::string_view const route = match.pattern.empty() ? std::string_view("(unmatched)") : match.pattern;
+    // An id, never a credential: the principal's public id, absent until a handler authenticated.
+    if (context.principal_id.empty()) {
+      log::access({{"method", to_string(req.method)},
+                   {"route", route},
+                   {"status", response.status},
+                   {"duration_us", static_cast<std::int64_t>(micros)},
+                   {"request_id", req.request_id}});
+    } else {
+      log::access({{"method", to_string(req.method)},
+                   {"route", route},
+                   {"status", response.status},
+                   {"duration_us", static_cast<std::int64_t>(micros)},
+                   {"request_id", req.request_id},
+                   {"principal_id", context.principal_id}});
+    }
   }
   co_return response;
 }

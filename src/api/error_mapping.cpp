@@ -41,13 +41,18 @@ ErrorDescription describe(Failure const& f) {
     case ErrorCode::shutting_down: return {503, "shutting_down", "Server shutting down"};
     case ErrorCode::too_many_connections:
       return {503, "too_many_connections", "Too many connections; retry later"};
+    case ErrorCode::not_ready: return {503, "not_ready", "Not ready: " + f.arg()};
   }
   return {500, "internal_error", "Internal server error"};
 }
 
-Response error_response(Failure const& failure) {
+Response error_response(Failure const& failure) { return error_response(failure, {}); }
+
+Response error_response(Failure const& failure, boost::json::object fields) {
   ErrorDescription const d = describe(failure);
-  Response r = json_response(d.status, boost::json::object{{"detail", d.detail}, {"code", d.code}});
+  fields["detail"] = d.detail;
+  fields["code"] = d.code;
+  Response r = json_response(d.status, fields);
   if (d.status == 401) {
     // RFC 6750 §3: a missing credential gets the bare challenge, a bad one says invalid_token.
     r.headers.emplace_back("WWW-Authenticate", failure.code() == ErrorCode::missing_bearer_token

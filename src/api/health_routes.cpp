@@ -1,12 +1,61 @@
-// GET /health: liveness, no dependencies.
+// GET /health: liveness, no dependencies. GET /ready: readiness, the dependencies a request may
+// need — the database takes a write, and the JWKS has loaded (when one is configured).
+#include "gatehouse/api/error_mapping.hpp"
 #include "gatehouse/api/services.hpp"
+#include "gatehouse/auth/jwks_provider.hpp"
+#include "gatehouse/store/database.hpp"
+#include "gatehouse/store/readiness_store.hpp"
+#include "gatehouse/util/log.hpp"
 
 namespace gatehouse::api {
 
-void add_health_routes(Router& router, Services&) {
-  router.add(Method::get, "/health", [](Request const&, PathParams const&) -> boost::asio::awaitable<Response> {
-    co_return json_response(200, boost::json::object{{"status", "ok"}});
-  });
+namespace {
+
+boost::asio::awaitable<Response> health(Request const&, PathParams const&) {
+  co_return json_response(200, boost::json::object{{"status", "ok"}});
+}
+
+// A committed write, not a read: a full disk, a read-only file or a stuck write lock all let
+// reads through while every sign-in fails.
+boost::asio::awaitable<bool> database_writable(Services& s) {
+  try {
+    co_await s.db.write([](store::Tx& tx) { store::touch_readiness_probe(tx, now_unix()); });
+    co_return true;
+  } catch (std::exception const& e) {
+    log::warn("readiness: database write failed", {{"error", e.what()}});
+    co_return false;
+  }
+}
+
+boost::asio::awaitable<Response> ready(Services& s) {
+  bool const database_ok = co_await database_writable(s);
+  // Without --jwks-url no JWKS will ever load: the instance serves what it was configured to
+  // serve (anonymous sessions, API keys), so it is ready, and says why JWT routes answer 503.
+  std::string_view jwks_state = "not configured";
+  bool jwks_ok = true;
+  if (s.jwks) {
+    jwks_ok = s.jwks->current() != nullptr;
+    jwks_state = jwks_ok ? "loaded" : "not loaded";
+  }
+  boost::json::object parts{{"database", database_ok ? "ok" : "unavailable"}, {"jwks", jwks_state}};
+  if (database_ok && jwks_ok) {
+    boost::json::object body{{"status", "ready"}};
+    for (auto const& [k, v] : parts) body[k] = v;
+    co_return json_response(200, body);
+  }
+  std::string failing;
+  if (!database_ok) failing = "database unavailable";
+  if (!jwks_ok) failing += failing.empty() ? "JWKS not loaded" : "; JWKS not loaded";
+  boost::json::object body{{"status", "not ready"}};
+  for (auto const& [k, v] : parts) body[k] = v;
+  co_return error_response(Failure(ErrorCode::not_ready, failing), std::move(body));
+}
+
+}  // namespace
+
+void add_health_routes(Router& router, Services& s) {
+  router.add(Method::get, "/health", health);
+  router.add(Method::get, "/ready", [&s](Request const&, PathParams const&) { return ready(s); });
 }
 
 }  // namespace gatehouse::api

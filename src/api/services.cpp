@@ -10,8 +10,10 @@ auth::PresentedCredentials presented_credentials(Request const& req) {
 }
 
 auth::Caller require_any_caller(Services const& s, Request const& req) {
-  return within_failure_budget(s.limits, req,
-                               [&] { return s.authenticator.caller(presented_credentials(req), now_unix()); });
+  auth::Caller caller = within_failure_budget(
+      s.limits, req, [&] { return s.authenticator.caller(presented_credentials(req), now_unix()); });
+  req.note_principal(caller.principal_id());
+  return caller;
 }
 
 auth::Caller require_caller(Services const& s, Request const& req, auth::Scope scope) {
@@ -23,9 +25,11 @@ auth::Caller require_caller(Services const& s, Request const& req, auth::Scope s
 auth::SessionPtr require_session(Services const& s, Request const& req) {
   auto const presented = presented_credentials(req);
   if (auth::presented_api_key(presented, s.authenticator.api_key_prefix())) throw Failure(ErrorCode::requires_session);
-  return within_failure_budget(s.limits, req, [&] {
+  auto session = within_failure_budget(s.limits, req, [&] {
     return s.authenticator.session(auth::bearer_token(presented.authorization), now_unix());
   });
+  req.note_principal(session->principal_id);
+  return session;
 }
 
 auth::SessionPtr require_signed_in_user(Services const& s, Request const& req) {

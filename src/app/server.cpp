@@ -4,9 +4,11 @@
 #include "gatehouse/api/services.hpp"
 #include "gatehouse/app/dev_mode.hpp"
 #include "gatehouse/app/maintenance.hpp"
+#include "gatehouse/app/metrics_collectors.hpp"
 #include "gatehouse/auth/api_key_usage.hpp"
 #include "gatehouse/auth/jwks_provider.hpp"
 #include "gatehouse/auth/session_extender.hpp"
+#include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/net/listener.hpp"
 #include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/store/session_store.hpp"
@@ -92,6 +94,7 @@ void run_server(Config config) {
   // Revocation (logout, session revocation, rebind, key revocation) closes the credential's
   // streams at once.
   sessions.set_revocation_listener([&stream_registry](auth::SessionPtr const& session) {
+    metrics::instruments().sessions_revoked.inc();
     stream_registry.close_credential(session->id, streams::CloseReason::revoked);
   });
   api_keys.set_deactivation_listener([&stream_registry](auth::ApiKeyPtr const& key) {
@@ -117,16 +120,13 @@ void run_server(Config config) {
                                     auth::JwtPolicy{config.issuer, config.authorized_parties, config.clock_skew});
 
   api::ClientLimits limits(config);
-  api::Services services{config, db, sessions, api_keys, tickets, authenticator, secret_box, extender, hub, limits};
+  api::Services services{config, db, sessions, api_keys, tickets, authenticator, secret_box, extender, hub, limits,
+                         jwks.get()};
   api::Router router;
-  api::add_health_routes(router, services);
-  api::add_auth_routes(router, services);
-  api::add_session_routes(router, services);
-  api::add_research_routes(router, services);
-  api::add_secret_routes(router, services);
-  api::add_stream_routes(router, services);
-  api::add_api_key_routes(router, services);
+  api::add_all_routes(router, services);
   api::Dispatcher dispatcher(router, *api::CorsPolicy::parse(config.cors_origins));  // validated with the flags
+  // Declared after what they read, so they are unregistered before it goes away.
+  auto const metrics_collectors = register_metrics_collectors(stream_registry, hub, jwks.get());
   net::ConnectionRegistry connections;
   net::StreamContext stream_context{db, hub, stream_registry, extender, connections};
   stream_context.heartbeat = std::chrono::seconds(config.heartbeat);

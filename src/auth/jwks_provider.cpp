@@ -83,6 +83,7 @@ struct JwksProvider::State {
     ++status.fetches;
     if (!loaded) {
       status.last_error = error;
+      ++status.failures;
       log::warn("JWKS fetch failed", {{"error", error}, {"keys_kept", status.keys}});
       co_return false;
     }

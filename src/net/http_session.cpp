@@ -1,6 +1,7 @@
 #include "gatehouse/net/http_session.hpp"
 
 #include "gatehouse/api/error_mapping.hpp"
+#include "gatehouse/api/request_id.hpp"
 #include "gatehouse/api/stream_upgrade.hpp"
 #include "gatehouse/net/sse_session.hpp"
 #include "gatehouse/net/ws_session.hpp"
@@ -52,12 +53,14 @@ api::Method method_of(http::verb verb) {
   }
 }
 
-http::response<http::string_body> to_beast(api::Response&& r, unsigned version, bool keep_alive) {
+http::response<http::string_body> to_beast(api::Response&& r, std::string_view request_id, unsigned version,
+                                           bool keep_alive) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
   // Responses carry tokens and personal data: never cached, never sniffed.
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Request-Id", request_id);
   for (auto& [name, value] : r.headers) res.set(name, value);
   res.keep_alive(keep_alive);
   res.body() = std::move(r.body);
@@ -121,7 +124,8 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
 
   // Over the cap (streams count too): a clear refusal rather than an accept queue that hangs.
   if (limits.max_connections != 0 && connections.active() > limits.max_connections) {
-    auto refusal = to_beast(api::error_response(Failure(ErrorCode::too_many_connections)), 11, false);
+    auto refusal = to_beast(api::error_response(Failure(ErrorCode::too_many_connections)), api::request_id_for({}), 11,
+                            false);
     stream.expires_after(limits.write_timeout);
     co_await http::async_write(stream, refusal, use_nothrow);
     co_await linger(stream);
@@ -159,7 +163,10 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
     if (ec) {
       // A refusal the client can read, then close: the stream position is unknowable now.
       if (auto code = read_error_code(ec)) {
-        auto res = to_beast(api::error_response(Failure(*code)), 11, false);
+        // Fields parsed before the refusal are complete ones (a body over the limit is refused
+        // as soon as the headers announce it), so a client's id is honoured where it arrived.
+        std::string const request_id = api::request_id_for(parser.get()["X-Request-Id"]);
+        auto res = to_beast(api::error_response(Failure(*code)), request_id, 11, false);
         stream.expires_after(limits.write_timeout);
         auto [ec_write, n_write] = co_await http::async_write(stream, res, use_nothrow);
         if (!ec_write) co_await linger(stream);
@@ -170,6 +177,7 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
     auto& req = parser.get();
     std::string_view const target = req.target();
     bool const keep_alive = req.keep_alive() && !connections.shutting_down();
+    std::string const request_id = api::request_id_for(req["X-Request-Id"]);
     api::Response response;
     if (target.size() > limits.target_limit) {
       response = api::error_response(Failure(ErrorCode::uri_too_long));
@@ -184,27 +192,28 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
       request.headers = &headers;
       request.client_address = client_address;
       request.websocket_upgrade = beast::websocket::is_upgrade(req);
+      request.request_id = request_id;
       response = co_await dispatcher.dispatch(request);
     }
     if (response.upgrade) {
       // The stream session owns the socket (and this connection's registration) from here; this
       // coroutine ends so that its buffers do not stay allocated for the life of the stream.
       state->idle = false;
-      auto const& up = *response.upgrade;
+      api::StreamUpgrade up = *response.upgrade;
+      up.request_id = request_id;
       asio::ip::tcp::socket socket = stream.release_socket();
       state->stream.reset();  // `stream` dangles from here
       if (up.kind == api::StreamUpgrade::Kind::sse) {
         // The event stream's head carries what the dispatcher added (CORS for EventSource).
-        api::StreamUpgrade sse = up;
-        sse.response_headers = std::move(response.headers);
-        asio::co_spawn(executor, serve_sse(std::move(socket), std::move(sse), streams, registration), asio::detached);
+        up.response_headers = std::move(response.headers);
+        asio::co_spawn(executor, serve_sse(std::move(socket), std::move(up), streams, registration), asio::detached);
       } else {
-        asio::co_spawn(executor, serve_websocket(std::move(socket), parser.release(), up, streams, registration),
+        asio::co_spawn(executor, serve_websocket(std::move(socket), parser.release(), std::move(up), streams, registration),
                        asio::detached);
       }
       co_return;
     }
-    auto res = to_beast(std::move(response), req.version(), keep_alive);
+    auto res = to_beast(std::move(response), request_id, req.version(), keep_alive);
     stream.expires_after(limits.write_timeout);
     auto [ec_write, n_write] = co_await http::async_write(stream, res, use_nothrow);
     if (ec_write || !res.keep_alive()) break;

@@ -21,6 +21,7 @@ namespace {
 
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
+// Followed by the X-Request-Id line and the blank line that ends the head.
 constexpr std::string_view response_head =
     "HTTP/1.1 200 OK\r\n"
     "Content-Type: text/event-stream\r\n"
@@ -29,12 +30,14 @@ constexpr std::string_view response_head =
     "X-Accel-Buffering: no\r\n"
     "Connection: close\r\n";
 
-std::string head_with(std::vector<std::pair<std::string_view, std::string>> const& extra) {
+// The fixed head, what the dispatcher added (CORS), and the request id (checked by the HTTP
+// layer to be a token of safe characters, so it cannot split the head).
+std::string head_with(std::vector<std::pair<std::string_view, std::string>> const& extra, std::string const& request_id) {
   std::string head(response_head);
   for (auto const& [name, value] : extra) {
     head.append(name).append(": ").append(value).append("\r\n");
   }
-  return head.append("\r\n");
+  return head.append("X-Request-Id: ").append(request_id).append("\r\n\r\n");
 }
 
 std::string_view closing_frame(CloseReason reason) {
@@ -94,8 +97,9 @@ asio::awaitable<void> serve_sse(asio::ip::tcp::socket socket, api::StreamUpgrade
   auto next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
   bool open = false;
   {
-    std::string const head = head_with(upgrade.response_headers);
+    std::string const head = head_with(upgrade.response_headers, upgrade.request_id);
     upgrade.response_headers = {};  // nothing of the request stays with the idle stream
+    upgrade.request_id = {};
     open = co_await write_all(stream, head, ctx.write_timeout);
   }
   std::string batch;

@@ -168,6 +168,8 @@ asio::awaitable<void> serve_websocket(asio::ip::tcp::socket socket, beast::http:
   c->ws.set_option(timeouts);
   c->ws.read_message_max(ctx.max_ws_message);
   beast::get_lowest_layer(c->ws).expires_never();
+  c->ws.set_option(websocket::stream_base::decorator(
+      [id = upgrade.request_id](websocket::response_type& res) { res.set("X-Request-Id", id); }));
 
   auto [accept_ec] = co_await c->ws.async_accept(request, use_nothrow);
   request = {};  // the upgrade request is not needed any more: free it for the idle connection

@@ -1,5 +1,6 @@
 #include "gatehouse/store/db_executor.hpp"
 
+#include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/store/migrations.hpp"
 #include "gatehouse/util/log.hpp"
 
@@ -14,7 +15,12 @@ namespace gatehouse::store {
 
 namespace {
 constexpr std::size_t max_batch = 512;
+
+// What a handler waited: the queue, the work and, for a write, the commit it shared.
+void record_duration(metrics::Histogram& histogram, std::chrono::steady_clock::time_point queued) {
+  histogram.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - queued).count());
 }
+}  // namespace
 
 DbExecutor::DbExecutor(std::filesystem::path const& path, DatabaseOptions const& options)
     : db_(std::make_unique<Database>(path, options)) {
@@ -61,6 +67,7 @@ void DbExecutor::run_blocking(Work work, bool is_write) {
 }
 
 void DbExecutor::enqueue(Job job) {
+  job.queued = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
   if (stopping_) {
     // Shutting down: the work is refused as "unavailable", never silently dropped.
@@ -162,7 +169,10 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
     stats_.commits += committed ? 1 : 0;
     stats_.writes += jobs.size();
   }
-  for (auto& job : jobs) job.done();
+  for (auto& job : jobs) {
+    record_duration(metrics::instruments().db_write_duration, job.queued);
+    job.done();
+  }
   jobs.clear();
 }
 
@@ -183,6 +193,7 @@ void DbExecutor::run_read(Job& job) {
     std::lock_guard lock(mutex_);
     ++stats_.reads;
   }
+  record_duration(metrics::instruments().db_read_duration, job.queued);
   job.done();
 }
 

@@ -3,6 +3,8 @@
 #include "gatehouse/api/response.hpp"
 #include "gatehouse/errors.hpp"
 
+#include <boost/json/object.hpp>
+
 namespace gatehouse::api {
 
 struct ErrorDescription {
@@ -15,5 +17,7 @@ ErrorDescription describe(Failure const& failure);
 
 // {"detail": ..., "code": ...} with WWW-Authenticate on 401 and Retry-After on 429/503 when known.
 Response error_response(Failure const& failure);
+// The same, with route-specific fields beside detail and code (GET /ready's per-part status).
+Response error_response(Failure const& failure, boost::json::object fields);
 
 }  // namespace gatehouse::api

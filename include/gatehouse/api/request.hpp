@@ -18,6 +18,11 @@ class HeaderSource {
   virtual std::string_view get(std::string_view name) const = 0;
 };
 
+// What the dispatcher learns about one request while a handler runs, for the access log.
+struct RequestContext {
+  std::string principal_id;  // set once the caller is authenticated
+};
+
 struct Request {
   Method method = Method::other;
   std::string_view path;   // target before '?'
@@ -26,8 +31,15 @@ struct Request {
   HeaderSource const* headers = nullptr;
   std::string_view client_address;
   bool websocket_upgrade = false;  // a valid WebSocket upgrade request (RFC 6455 §4.2.1)
+  std::string_view request_id;     // echoed in X-Request-Id and logged
+  RequestContext* context = nullptr;  // owned by the dispatcher; null outside dispatch
 
   std::string_view header(std::string_view name) const { return headers ? headers->get(name) : std::string_view(); }
+
+  // Records who is calling, for the access log (the authenticating helpers call it).
+  void note_principal(std::string_view principal_id) const {
+    if (context) context->principal_id = principal_id;
+  }
 
   // The first value of a query parameter, percent-decoded; nullopt when absent or not decodable.
   std::optional<std::string> query_param(std::string_view name) const;

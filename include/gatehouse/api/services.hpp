@@ -15,6 +15,10 @@
 
 #include <boost/json/object.hpp>
 
+namespace gatehouse::auth {
+class JwksProvider;
+}
+
 namespace gatehouse::api {
 
 struct Services {
@@ -28,6 +32,7 @@ struct Services {
   auth::SessionExtender& extender;
   streams::EventHub& hub;
   ClientLimits& limits;
+  auth::JwksProvider const* jwks = nullptr;  // null without --jwks-url
 };
 
 auth::PresentedCredentials presented_credentials(Request const& req);
@@ -57,5 +62,10 @@ void add_research_routes(Router& router, Services& services);
 void add_secret_routes(Router& router, Services& services);
 void add_stream_routes(Router& router, Services& services);
 void add_api_key_routes(Router& router, Services& services);
+void add_metrics_routes(Router& router, Services& services);
+void add_openapi_routes(Router& router, Services& services);
+
+// Every route group above: what the server serves, and what the OpenAPI test checks.
+void add_all_routes(Router& router, Services& services);
 
 }  // namespace gatehouse::api

@@ -18,6 +18,7 @@ struct StreamUpgrade {
   std::string research_id;         // SSE only
   std::int64_t last_event_id = 0;  // SSE only
   std::vector<std::pair<std::string_view, std::string>> response_headers;  // SSE: beyond the standard head
+  std::string request_id;          // set by the HTTP layer: echoed in the handshake response
 };
 
 }  // namespace gatehouse::api

@@ -34,6 +34,7 @@ struct JwksStatus {
   UnixSeconds last_attempt = 0;
   std::string last_error;         // empty after a success
   std::uint64_t fetches = 0;
+  std::uint64_t failures = 0;     // fetches that kept the previous keys (or none)
 };
 
 class JwksProvider {

@@ -8,6 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -62,6 +63,7 @@ class DbExecutor {
     bool write;
     std::exception_ptr* error;
     std::function<void()> done;  // resumes the waiting coroutine or thread
+    std::chrono::steady_clock::time_point queued{};  // for the job-duration histogram
   };
 
   template <typename F>

@@ -1,0 +1,23 @@
+#pragma once
+// The metrics whose values their owners already keep, read at scrape time: open streams, hub
+// events, the JWKS status, and the process's memory and file descriptors.
+#include "gatehouse/metrics/registry.hpp"
+
+#include <vector>
+
+namespace gatehouse::auth {
+class JwksProvider;
+}
+namespace gatehouse::streams {
+class EventHub;
+class StreamRegistry;
+}  // namespace gatehouse::streams
+
+namespace gatehouse::app {
+
+// The handles unregister the collectors: keep them no longer than the objects they read.
+std::vector<metrics::Registry::CollectorHandle> register_metrics_collectors(streams::StreamRegistry const& streams,
+                                                                          streams::EventHub const& hub,
+                                                                          auth::JwksProvider const* jwks);
+
+}  // namespace gatehouse::app
