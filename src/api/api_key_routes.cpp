@@ -6,6 +6,8 @@
 #include "gatehouse/errors.hpp"
 #include "gatehouse/store/api_key_store.hpp"
 
+#include <cmath>
+
 namespace gatehouse::api {
 
 namespace {
@@ -58,8 +60,10 @@ std::optional<std::int64_t> key_lifetime(boost::json::object const& body) {
   if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(max_expires_in)) {
     seconds = static_cast<std::int64_t>(v->get_uint64());
   }
-  if (v->is_double() && v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double()))) {
-    seconds = static_cast<std::int64_t>(v->get_double());
+  // In range before the conversion: a double beyond int64 does not convert.
+  if (double const d = v->is_double() ? v->get_double() : 0.0;
+      d >= 1 && d <= static_cast<double>(max_expires_in) && d == std::floor(d)) {
+    seconds = static_cast<std::int64_t>(d);
   }
   if (!seconds || *seconds < 1 || *seconds > max_expires_in) {
     throw Failure(ErrorCode::invalid_body,
