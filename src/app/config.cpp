@@ -63,6 +63,16 @@ std::string parse_listen(Config& c, std::string const& text) {
   return {};
 }
 
+// The parser of a RATE[:BURST] flag that sets `field`.
+std::function<std::string(Config&, std::string const&)> rate_limit_into(RateLimit Config::*field) {
+  return [field](Config& c, std::string const& v) -> std::string {
+    auto limit = parse_rate_limit(v);
+    if (!limit) return "expects RATE[:BURST] or off, got \"" + v + "\"";
+    c.*field = *limit;
+    return {};
+  };
+}
+
 std::vector<std::string> split_list(std::string const& text) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -147,21 +157,11 @@ std::vector<Flag> const& flags() {
       {"session-rate-limit", "GATEHOUSE_SESSION_RATE_LIMIT", "RATE[:BURST]",
        "per client: session creations (anonymous, JWT exchange, rebind) per second, and burst "
        "(default 10:100; off disables)",
-       [](Config& c, std::string const& v) -> std::string {
-         auto limit = parse_rate_limit(v);
-         if (!limit) return "expects RATE[:BURST] or off, got \"" + v + "\"";
-         c.session_rate_limit = *limit;
-         return {};
-       }},
+       rate_limit_into(&Config::session_rate_limit)},
       {"failed-auth-rate-limit", "GATEHOUSE_FAILED_AUTH_RATE_LIMIT", "RATE[:BURST]",
        "per client: refused credentials per second, and burst, before every authenticated request answers 429 "
        "(default 10:100; off disables)",
-       [](Config& c, std::string const& v) -> std::string {
-         auto limit = parse_rate_limit(v);
-         if (!limit) return "expects RATE[:BURST] or off, got \"" + v + "\"";
-         c.failed_auth_rate_limit = *limit;
-         return {};
-       }},
+       rate_limit_into(&Config::failed_auth_rate_limit)},
       {"trusted-proxies", "GATEHOUSE_TRUSTED_PROXIES", "CIDR,CIDR",
        "reverse proxies whose X-Forwarded-For names the client (default: none, the header is ignored)",
        [](Config& c, std::string const& v) -> std::string {
