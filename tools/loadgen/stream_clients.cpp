@@ -50,6 +50,14 @@ struct StreamLife {
                  websocket ? "ws" : "sse", research, what, static_cast<double>(steady_ns() - since_ns) / 1e9,
                  since_ns == started_ns ? "its first attempt" : "going live", reason.c_str());
   }
+  std::string const& token() const { return run.tokens[run.plan.session_of_stream(index)]; }
+  std::string const& research_id() const { return run.research_ids[research]; }
+  // False, and the stream counted as failed, when its session or research was not set up.
+  bool set_up() {
+    if (!token().empty() && !research_id().empty()) return true;
+    fail("setup failed for its session or research");
+    return false;
+  }
   void fail(std::string const& reason) {
     resolved = true;
     run.stats.failed.fetch_add(1);
@@ -165,12 +173,9 @@ void live_ws_message(Run& run, std::string_view text, std::uint64_t received_ns)
 asio::awaitable<void> websocket_stream(Run& run, std::size_t index) {
   StreamLife life{run, index, true, run.plan.research_of_stream(index), steady_ns()};
   try {
-    std::string const& token = run.tokens[run.plan.session_of_stream(index)];
-    std::string const& research_id = run.research_ids[life.research];
-    if (token.empty() || research_id.empty()) {
-      life.fail("setup failed for its session or research");
-      co_return;
-    }
+    if (!life.set_up()) co_return;
+    std::string const& token = life.token();
+    std::string const& research_id = life.research_id();
     websocket::stream<beast::tcp_stream> ws(co_await asio::this_coro::executor);
     if (auto error = co_await connect_tcp(beast::get_lowest_layer(ws), life, index); !error.empty()) {
       life.fail(error);
@@ -302,12 +307,9 @@ std::array<char, 64 * 1024>& scratch() {
 asio::awaitable<void> sse_stream(Run& run, std::size_t index) {
   StreamLife life{run, index, false, run.plan.research_of_stream(index), steady_ns()};
   try {
-    std::string const& token = run.tokens[run.plan.session_of_stream(index)];
-    std::string const& research_id = run.research_ids[life.research];
-    if (token.empty() || research_id.empty()) {
-      life.fail("setup failed for its session or research");
-      co_return;
-    }
+    if (!life.set_up()) co_return;
+    std::string const& token = life.token();
+    std::string const& research_id = life.research_id();
     beast::tcp_stream stream(co_await asio::this_coro::executor);
     if (auto error = co_await connect_tcp(stream, life, index); !error.empty()) {
       life.fail(error);
