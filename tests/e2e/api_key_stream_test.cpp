@@ -9,8 +9,6 @@ namespace {
 
 constexpr std::int64_t one_second_ms = 1000;
 
-Headers api_key_header(std::string const& key) { return {{"X-API-Key", key}}; }
-
 }  // namespace
 
 class ApiKeyStreams : public GatehouseTest {

@@ -2,8 +2,7 @@
 // research and events and rebind devices; after each restart, everything the server
 // acknowledged is there, no device's rows are split between two owners, and SQLite's
 // integrity check passes.
-#include "expectations.hpp"
-#include "support/gatehouse_fixture.hpp"
+#include "stream_test_support.hpp"
 
 #include "gatehouse/crypto/sha256.hpp"
 
@@ -19,8 +18,6 @@ namespace gatehouse::testing {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // A request that may meet a dead server: status 0 then.
 HttpResponse try_http(std::uint16_t port, std::string const& method, std::string const& target, std::string const& body,
                       Headers const& headers) {
@@ -29,18 +26,6 @@ HttpResponse try_http(std::uint16_t port, std::string const& method, std::string
   } catch (std::exception const&) {
     return {};
   }
-}
-
-Headers bearer(std::string const& token) { return {{"Authorization", "Bearer " + token}}; }
-
-std::string hex(crypto::Sha256Digest const& d) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char b : d) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 15]);
-  }
-  return out;
 }
 
 // What the server acknowledged (a 2xx reached the client) before it died.
@@ -148,7 +133,7 @@ TEST_F(CrashSafety, SigkillDuringAWriteStormLosesNothingAcknowledgedAndSplitsNoD
   std::lock_guard lock(ack.mutex);
   ASSERT_GT(ack.events.size(), 0u) << "the storm wrote nothing: the test proves nothing";
   for (auto const& token : ack.session_tokens) {
-    EXPECT_EQ(db_int("SELECT count(*) FROM sessions WHERE hex(token_hash) = ?1", {hex(crypto::sha256(token))}), 1)
+    EXPECT_EQ(db_int("SELECT count(*) FROM sessions WHERE hex(token_hash) = ?1", {db_hex(crypto::sha256(token))}), 1)
         << "an acknowledged session is gone";
   }
   for (auto const& [rid, seq] : ack.events) {

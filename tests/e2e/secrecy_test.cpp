@@ -118,15 +118,7 @@ TEST_F(Secrecy, NoSessionTokenAppearsInTheDatabaseFiles) {
   // The tokens are there as hashes only: the lookup the server does is the one stored.
   auto const digest = crypto::sha256(tokens[0]);
   EXPECT_EQ(*db_int("SELECT count(*) FROM sessions WHERE hex(token_hash) = ?1",
-                    {[&] {
-                      static char const hex[] = "0123456789ABCDEF";
-                      std::string out;
-                      for (unsigned char b : digest) {
-                        out.push_back(hex[b >> 4]);
-                        out.push_back(hex[b & 15]);
-                      }
-                      return out;
-                    }()}),
+                    {db_hex(digest)}),
             1);
   stop_server();
   check("after shutdown");

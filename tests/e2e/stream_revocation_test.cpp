@@ -3,9 +3,7 @@
 // WebSocket with close code 4401 "Token revoked". Other sessions' streams stay open.
 #include "stream_test_support.hpp"
 
-#include <latch>
 #include <memory>
-#include <thread>
 #include <vector>
 
 namespace gatehouse::testing {
@@ -158,30 +156,15 @@ TEST_F(StreamRevocation, StreamOpenedWhileItsSessionIsRevokedIsClosedToo) {
     bool const use_ws = round % 2 == 1;
     std::string const research = use_ws ? std::string() : create_research(port(), token);
     auto const head_start = std::chrono::microseconds(round * 50);
-    std::unique_ptr<SseClient> sse;
-    std::unique_ptr<WsClient> ws;
-    bool refused = false;
-    std::latch go(2);
-    std::thread opener([&] {
-      go.arrive_and_wait();
-      try {
-        if (use_ws) {
-          ws = std::make_unique<WsClient>(port(), "/ws", bearer(token));
-        } else {
-          sse = std::make_unique<SseClient>(port(), events_path(research), bearer(token));
-          refused = sse->status() == 401;  // anything else is checked below
-        }
-      } catch (std::exception const&) {
-        refused = true;  // the upgrade was refused: the revocation came first
-      }
+    Clock::time_point revoked_at;
+    auto raced = race_stream_open(port(), token, use_ws ? std::nullopt : std::optional(research), head_start, [&] {
+      ASSERT_EQ(del(port(), "/auth/session", token).status, 204);
+      revoked_at = Clock::now();
     });
-    go.arrive_and_wait();
-    for (auto const until = Clock::now() + head_start; Clock::now() < until;) {
-    }
-    ASSERT_EQ(del(port(), "/auth/session", token).status, 204);
-    auto const revoked_at = Clock::now();
-    opener.join();
-    if (refused) continue;
+    if (HasFatalFailure()) return;
+    auto& sse = raced.sse;
+    auto& ws = raced.ws;
+    if (raced.refused) continue;  // the revocation came first
     ++raced_open;
     if (use_ws) {
       EXPECT_EQ(ws->wait_close(std::chrono::seconds(2)), 4401) << "round " << round << ": WebSocket left open";

@@ -4,9 +4,7 @@
 
 #include <csignal>
 #include <future>
-#include <latch>
 #include <memory>
-#include <thread>
 
 namespace gatehouse::testing {
 
@@ -55,28 +53,16 @@ TEST_F(StreamShutdown, StreamOpeningDuringSigtermDoesNotHoldUpTheExit) {
     std::string const research = create_research(port(), token);
     bool const use_ws = round % 2 == 1;
     auto const head_start = std::chrono::microseconds((round / 2) * 100);
-    std::unique_ptr<SseClient> sse;
-    std::unique_ptr<WsClient> ws;
-    std::latch go(2);
-    std::thread opener([&] {
-      go.arrive_and_wait();
-      try {
-        if (use_ws) {
-          ws = std::make_unique<WsClient>(port(), "/ws", bearer(token));
-        } else {
-          sse = std::make_unique<SseClient>(port(), events_path(research), bearer(token));
-        }
-      } catch (std::exception const&) {
-        // refused or cut off by the shutdown: fine
-      }
+    // stop() waits for the exit; a WebSocket that opened answers its close meanwhile. A stream
+    // refused or cut off by the shutdown is fine.
+    Clock::time_point t0;
+    std::future<int> exit_status;
+    auto raced = race_stream_open(port(), token, use_ws ? std::nullopt : std::optional(research), head_start, [&] {
+      t0 = Clock::now();
+      exit_status = std::async(std::launch::async, [this] { return server().stop(SIGTERM); });
     });
-    go.arrive_and_wait();
-    for (auto const until = Clock::now() + head_start; Clock::now() < until;) {
-    }
-    // stop() waits for the exit; a WebSocket that opened answers its close meanwhile.
-    auto const t0 = Clock::now();
-    auto exit_status = std::async(std::launch::async, [this] { return server().stop(SIGTERM); });
-    opener.join();
+    auto& sse = raced.sse;
+    auto& ws = raced.ws;
     if (ws) {
       auto const code = ws->wait_close(std::chrono::seconds(5));
       EXPECT_TRUE(code == 1001 || code == 0) << "round " << round << ": close code " << code.value_or(-1);

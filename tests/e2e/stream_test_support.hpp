@@ -10,6 +10,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <latch>
+#include <memory>
+#include <thread>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +22,7 @@ namespace gatehouse::testing {
 using Clock = std::chrono::steady_clock;
 
 inline Headers bearer(std::string const& token) { return {{"Authorization", "Bearer " + token}}; }
+inline Headers api_key_header(std::string const& key) { return {{"X-API-Key", key}}; }
 
 inline std::string events_path(std::string const& research_id) { return "/research/" + research_id + "/events"; }
 
@@ -108,6 +112,41 @@ inline HttpResponse refusal_of(SseClient const& sse) {
 
 inline std::chrono::milliseconds elapsed_since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+// A stream opened on another thread while this one runs `act` after `head_start`: for races
+// between a stream's opening and what should close it (a logout, a shutdown). The head start is
+// spun, not slept: sleeps are far coarser than the microseconds being swept.
+struct RacedStream {
+  std::unique_ptr<SseClient> sse;  // SSE was asked for and the request was answered
+  std::unique_ptr<WsClient> ws;    // the upgrade succeeded
+  bool refused = false;            // the upgrade was refused or cut off, or SSE answered 401
+};
+
+template <typename Act>
+RacedStream race_stream_open(std::uint16_t port, std::string const& token, std::optional<std::string> const& sse_research,
+                             std::chrono::microseconds head_start, Act&& act) {
+  RacedStream out;
+  std::latch go(2);
+  std::thread opener([&] {
+    go.arrive_and_wait();
+    try {
+      if (sse_research) {
+        out.sse = std::make_unique<SseClient>(port, events_path(*sse_research), bearer(token));
+        out.refused = out.sse->status() == 401;
+      } else {
+        out.ws = std::make_unique<WsClient>(port, "/ws", bearer(token));
+      }
+    } catch (std::exception const&) {
+      out.refused = true;
+    }
+  });
+  go.arrive_and_wait();
+  for (auto const until = Clock::now() + head_start; Clock::now() < until;) {
+  }
+  act();
+  opener.join();
+  return out;
 }
 
 }  // namespace gatehouse::testing

@@ -155,4 +155,14 @@ std::string GatehouseTest::db_file_bytes() const {
   return read_file(db) + read_file(db + "-wal") + read_file(db + "-shm");
 }
 
+std::string GatehouseTest::db_hex(crypto::Sha256Digest const& digest) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char b : digest) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 15]);
+  }
+  return out;
+}
+
 }  // namespace gatehouse::testing

@@ -7,6 +7,7 @@
 #include "support/temp_dir.hpp"
 
 #include "gatehouse/auth/jwt_signer.hpp"
+#include "gatehouse/crypto/sha256.hpp"
 #include "gatehouse/net/static_http_server.hpp"
 
 #include <gtest/gtest.h>
@@ -74,6 +75,8 @@ class GatehouseTest : public ::testing::Test {
   // The first column of the first row as an integer; nullopt when there is no row.
   std::optional<std::int64_t> db_int(std::string const& sql, std::vector<std::string> const& params = {}) const;
   std::optional<std::string> db_text(std::string const& sql, std::vector<std::string> const& params = {}) const;
+  // A stored SHA-256 as SQLite's hex() spells it, for "WHERE hex(column) = ?1".
+  static std::string db_hex(crypto::Sha256Digest const& digest);
   // The raw bytes of the database file and its WAL (and shared-memory index), concatenated.
   std::string db_file_bytes() const;
 
