@@ -55,7 +55,7 @@ store::SessionRecord insert_new_session(store::Tx& tx, Services& s, store::Princ
                                         auth::OpaqueToken const& token, std::optional<std::string> const& user_agent,
                                         UnixSeconds now) {
   store::SessionRecord record;
-  record.id = crypto::random_id("s_");
+  record.id = crypto::time_ordered_id("s_");
   record.token_hash = token.hash;
   record.principal_id = principal.id;
   record.kind = principal.kind;
