@@ -13,7 +13,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-const WAIT_MS = 15000;  // per awaited DOM change; the waits end as soon as the change happens
+const WAIT_MS = 30000;  // per awaited DOM change (generous for a loaded machine); each wait ends when the change happens
 
 const { values: opts } = parseArgs({
   options: {
