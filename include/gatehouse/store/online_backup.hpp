@@ -46,6 +46,7 @@ class OnlineBackup {
 
   std::filesystem::path destination_;
   std::filesystem::path temporary_;
+  int file_ = -1;  // the temporary file, for flushing it as it grows
   bool overwrite_ = false;
   sqlite3* target_ = nullptr;
   sqlite3_backup* backup_ = nullptr;
