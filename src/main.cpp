@@ -1,4 +1,6 @@
-// gatehouse: parse the configuration, run the server, turn start-up failures into one line.
+// gatehouse: parse the configuration, run the server, turn start-up failures into one line;
+// `gatehouse admin ...` is the admin client instead (src/admin/).
+#include "gatehouse/admin/admin_cli.hpp"
 #include "gatehouse/app/server.hpp"
 #include "gatehouse/config.hpp"
 
@@ -11,11 +13,16 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  auto const parsed = gatehouse::parse_config(args, [](std::string const& name) -> std::optional<std::string> {
+  gatehouse::EnvLookup const env = [](std::string const& name) -> std::optional<std::string> {
     char const* value = std::getenv(name.c_str());
     if (!value) return std::nullopt;
     return std::string(value);
-  });
+  };
+  if (!args.empty() && args.front() == "admin") {
+    args.erase(args.begin());
+    return gatehouse::admin::run_admin(args, env);
+  }
+  auto const parsed = gatehouse::parse_config(args, env);
   if (parsed.help) {
     std::fputs(gatehouse::usage().c_str(), stdout);
     return 0;

@@ -47,10 +47,18 @@ struct Config {
   std::string cors_origins;                   // validated list; empty: no cross-origin access
   std::int64_t request_timeout = 30;          // to receive one whole request (slow clients are dropped)
   log::Level log_level = log::Level::info;
+  // The admin socket (gatehouse admin): nullopt means the default, <db>.admin.sock; an empty
+  // path means disabled (--admin-socket '' or off).
+  std::optional<std::filesystem::path> admin_socket;
 
   std::filesystem::path data_dir() const;
   std::filesystem::path effective_secrets_key_path() const;
+  // Where the admin socket is, or nullopt when it is disabled.
+  std::optional<std::filesystem::path> effective_admin_socket() const;
 };
+
+// A Unix socket's path must fit sockaddr_un::sun_path with its terminating NUL.
+constexpr std::size_t max_unix_socket_path = 107;
 
 // Where a setting's effective value came from, for --check-config.
 struct Setting {

@@ -29,6 +29,7 @@ enum class ErrorCode {
   session_not_found,
   secret_not_found,
   api_key_not_found,
+  principal_not_found,
   // 405
   method_not_allowed,
   // 426
@@ -36,6 +37,7 @@ enum class ErrorCode {
   // 409
   device_rebound_elsewhere,  // arg: the device id
   research_finished,
+  backup_destination_exists,  // arg: the path
   // 413 / 431 / 414
   payload_too_large,
   headers_too_large,
@@ -43,6 +45,7 @@ enum class ErrorCode {
   // 422
   device_id_required,
   invalid_body,              // arg: what is wrong
+  backup_failed,             // arg: why (an unusable destination, mostly)
   // 429
   too_many_requests,
   // 503

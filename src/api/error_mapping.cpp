@@ -25,11 +25,15 @@ ErrorDescription describe(Failure const& f) {
     case ErrorCode::session_not_found: return {404, "session_not_found", "Session not found"};
     case ErrorCode::secret_not_found: return {404, "secret_not_found", "Secret not found"};
     case ErrorCode::api_key_not_found: return {404, "api_key_not_found", "API key not found"};
+    case ErrorCode::principal_not_found: return {404, "principal_not_found", "Principal not found"};
     case ErrorCode::method_not_allowed: return {405, "method_not_allowed", "Method not allowed"};
     case ErrorCode::device_rebound_elsewhere:
       return {409, "device_rebound_elsewhere", "device " + f.arg() + " already rebound to a different user"};
     case ErrorCode::upgrade_required: return {426, "upgrade_required", "WebSocket upgrade required"};
     case ErrorCode::research_finished: return {409, "research_finished", "Research already finished"};
+    case ErrorCode::backup_destination_exists:
+      return {409, "backup_destination_exists", f.arg() + " already exists (pass --force to overwrite it)"};
+    case ErrorCode::backup_failed: return {422, "backup_failed", "Backup failed: " + f.arg()};
     case ErrorCode::payload_too_large: return {413, "payload_too_large", "Request body too large"};
     case ErrorCode::uri_too_long: return {414, "uri_too_long", "Request URI too long"};
     case ErrorCode::headers_too_large: return {431, "headers_too_large", "Request headers too large"};

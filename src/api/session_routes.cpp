@@ -1,7 +1,6 @@
 // DELETE /auth/session, GET /auth/sessions, DELETE /auth/sessions/{id}, DELETE /auth/sessions.
 #include "gatehouse/api/services.hpp"
 #include "gatehouse/errors.hpp"
-#include "gatehouse/store/session_store.hpp"
 
 #include <algorithm>
 
@@ -9,20 +8,10 @@ namespace gatehouse::api {
 
 namespace {
 
-// Revokes in the database; the registry (and the streams) follow when the change commits.
-boost::asio::awaitable<std::size_t> revoke(Services& s, std::vector<std::string> ids) {
-  if (ids.empty()) co_return 0;
-  co_return co_await s.db.write([&](store::Tx& tx) {
-    std::size_t const n = store::revoke_sessions(tx, ids, now_unix());
-    tx.on_commit([&registry = s.sessions, ids] { registry.revoke(ids); });
-    return n;
-  });
-}
-
 boost::asio::awaitable<Response> logout(Services& s, Request const& req) {
   auto const session = require_session(s, req);
   std::vector<std::string> ids{session->id};
-  co_await revoke(s, std::move(ids));
+  co_await revoke_sessions(s, std::move(ids));
   co_return empty_response(204);
 }
 
@@ -56,7 +45,7 @@ boost::asio::awaitable<Response> revoke_one(Services& s, Request const& req, Pat
     throw Failure(ErrorCode::session_not_found);
   }
   std::vector<std::string> ids{target->id};
-  co_await revoke(s, std::move(ids));
+  co_await revoke_sessions(s, std::move(ids));
   co_return empty_response(204);
 }
 
@@ -75,7 +64,7 @@ boost::asio::awaitable<Response> revoke_all(Services& s, Request const& req) {
   for (auto const& x : s.sessions.of_principal(caller->principal_id)) {
     if (x->live(now) && (include_current || x->id != caller->id)) ids.push_back(x->id);
   }
-  std::size_t const n = co_await revoke(s, std::move(ids));
+  std::size_t const n = co_await revoke_sessions(s, std::move(ids));
   co_return json_response(200, boost::json::object{{"revoked", n}});
 }
 

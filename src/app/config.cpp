@@ -195,6 +195,20 @@ std::vector<Flag> const& flags() {
          if (!log::parse_level(v, c.log_level)) return "expects debug, info, warn, error or off, got \"" + v + "\"";
          return {};
        }},
+      {"admin-socket", "GATEHOUSE_ADMIN_SOCKET", "PATH",
+       "Unix socket for gatehouse admin, mode 0600 (default: the database path + .admin.sock; '' or off disables)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (v.empty() || v == "off") {
+           c.admin_socket = std::filesystem::path();
+           return {};
+         }
+         if (v.size() > max_unix_socket_path) {
+           return "expects a path of at most " + std::to_string(max_unix_socket_path) + " bytes, got " +
+                  std::to_string(v.size());
+         }
+         c.admin_socket = v;
+         return {};
+       }},
       {"dev", "GATEHOUSE_DEV", nullptr,
        "development mode: create and trust a local signing key (gatehouse-dev-key.pem next to the database)",
        [](Config& c, std::string const& v) -> std::string {
@@ -242,6 +256,12 @@ std::filesystem::path Config::data_dir() const {
 
 std::filesystem::path Config::effective_secrets_key_path() const {
   return secrets_key_path ? *secrets_key_path : data_dir() / "gatehouse-secrets.key";
+}
+
+std::optional<std::filesystem::path> Config::effective_admin_socket() const {
+  if (!admin_socket) return std::filesystem::path(db_path.string() + ".admin.sock");
+  if (admin_socket->empty()) return std::nullopt;
+  return *admin_socket;
 }
 
 namespace {
@@ -410,7 +430,8 @@ std::string describe_settings(std::vector<Setting> const& settings) {
 std::string usage() {
   std::string out =
       "gatehouse: authentication and session service\n\n"
-      "usage: gatehouse [flags]\n\n"
+      "usage: gatehouse [flags]\n"
+      "       gatehouse admin [--socket PATH | --database PATH] COMMAND   (gatehouse admin --help)\n\n"
       "Every flag can also be set with its environment variable or in a --config file;\n"
       "flags win over the environment, the environment over the file.\n\n";
   for (auto const& f : flags()) {

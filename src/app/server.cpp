@@ -9,6 +9,7 @@
 #include "gatehouse/auth/jwks_provider.hpp"
 #include "gatehouse/auth/session_extender.hpp"
 #include "gatehouse/metrics/instruments.hpp"
+#include "gatehouse/net/admin_socket.hpp"
 #include "gatehouse/net/listener.hpp"
 #include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/store/session_store.hpp"
@@ -70,6 +71,19 @@ std::size_t default_max_connections() {
   constexpr rlim_t reserve = 128;
   if (limit.rlim_cur == RLIM_INFINITY) return 1'000'000;
   return limit.rlim_cur > 2 * reserve ? static_cast<std::size_t>(limit.rlim_cur - reserve) : 64;
+}
+
+std::unique_ptr<net::AdminSocket> open_admin_socket(asio::io_context& ioc, Config const& config) {
+  auto const path = config.effective_admin_socket();
+  if (!path) return nullptr;
+  // Only the default can be too long (a given path is checked with the flags): a deep database
+  // path must not stop a server that never asked for an admin socket.
+  if (path->string().size() > max_unix_socket_path) {
+    log::warn("admin socket disabled: its default path is too long for a Unix socket; set --admin-socket",
+              {{"path", path->string()}});
+    return nullptr;
+  }
+  return std::make_unique<net::AdminSocket>(ioc, *path);
 }
 
 }  // namespace
@@ -134,6 +148,12 @@ void run_server(Config config) {
 
   tcp::acceptor acceptor(ioc);
   open_acceptor(acceptor, resolve_listen_address(ioc, config), config);
+  // The admin routes have their own router and listen on the Unix socket only: nothing on the
+  // TCP listener can reach them.
+  api::Router admin_router;
+  api::add_admin_routes(admin_router, services);
+  api::Dispatcher admin_dispatcher(admin_router);
+  std::unique_ptr<net::AdminSocket> admin_socket = open_admin_socket(ioc, config);
   // Before the "listening" line: a supervisor may signal as soon as it reads it.
   asio::steady_timer deadline(ioc);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -143,6 +163,7 @@ void run_server(Config config) {
     stopping = true;
     boost::system::error_code ignored;
     acceptor.close(ignored);
+    if (admin_socket) admin_socket->close();
     if (jwks) jwks->stop();
     // The flag first: a stream registering concurrently either sees it or is closed here.
     connections.shutdown([&ioc] { ioc.stop(); });
@@ -163,9 +184,13 @@ void run_server(Config config) {
                           {"max_connections", http_limits.max_connections},
                           {"db", config.db_path.string()},
                           {"sessions", sessions.size()},
-                          {"schema_version", db.schema_version()}});
+                          {"schema_version", db.schema_version()},
+                          {"admin_socket", admin_socket ? admin_socket->path().string() : std::string("off")}});
 
   asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, http_limits), asio::detached);
+  if (admin_socket) {
+    asio::co_spawn(ioc, net::accept_admin_connections(*admin_socket, admin_dispatcher, http_limits), asio::detached);
+  }
   asio::co_spawn(ioc, run_maintenance(services, stopping), asio::detached);
   asio::co_spawn(ioc, extender.run(stopping), asio::detached);
   asio::co_spawn(ioc, api_key_usage.run(stopping), asio::detached);

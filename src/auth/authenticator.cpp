@@ -70,6 +70,8 @@ SessionPtr Authenticator::live_session(SessionPtr session, UnixSeconds now) cons
   if (!session) throw Failure(ErrorCode::invalid_token, "unknown token");
   if (session->revoked.load()) throw Failure(ErrorCode::invalid_token, "token revoked");
   if (now >= session->expires_at.load()) throw Failure(ErrorCode::token_expired);
+  // At most one store per session per second, however busy: the hot path stays a load.
+  if (session->last_seen.load(std::memory_order_relaxed) < now) session->last_seen.store(now, std::memory_order_relaxed);
   return session;
 }
 

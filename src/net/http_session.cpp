@@ -1,5 +1,7 @@
 #include "gatehouse/net/http_session.hpp"
 
+#include "net/beast_messages.hpp"
+
 #include "gatehouse/api/error_mapping.hpp"
 #include "gatehouse/api/request_id.hpp"
 #include "gatehouse/api/stream_upgrade.hpp"
@@ -28,46 +30,6 @@ namespace {
 
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
-class BeastHeaders final : public api::HeaderSource {
- public:
-  explicit BeastHeaders(http::fields const& fields) : fields_(fields) {}
-  std::string_view get(std::string_view name) const override {
-    auto it = fields_.find(name);
-    return it == fields_.end() ? std::string_view() : std::string_view(it->value());
-  }
-
- private:
-  http::fields const& fields_;
-};
-
-api::Method method_of(http::verb verb) {
-  switch (verb) {
-    case http::verb::get: return api::Method::get;
-    case http::verb::head: return api::Method::head;
-    case http::verb::post: return api::Method::post;
-    case http::verb::put: return api::Method::put;
-    case http::verb::patch: return api::Method::patch;
-    case http::verb::delete_: return api::Method::del;
-    case http::verb::options: return api::Method::options;
-    default: return api::Method::other;
-  }
-}
-
-http::response<http::string_body> to_beast(api::Response&& r, std::string_view request_id, unsigned version,
-                                           bool keep_alive) {
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-  if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
-  // Responses carry tokens and personal data: never cached, never sniffed.
-  res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("X-Request-Id", request_id);
-  for (auto& [name, value] : r.headers) res.set(name, value);
-  res.keep_alive(keep_alive);
-  res.body() = std::move(r.body);
-  res.prepare_payload();
-  return res;
-}
-
 // Per-connection state shared with the shutdown notifier, which runs on another thread. The
 // notifier lives as long as the connection's registration, which a stream session keeps: on an
 // upgrade the stream is emptied so that its state (timers, executors) is not held for nothing.
@@ -76,17 +38,6 @@ struct ConnectionState {
   bool idle = true;  // touched on the connection's executor only
   explicit ConnectionState(asio::ip::tcp::socket&& s) : stream(std::in_place, std::move(s)) {}
 };
-
-std::optional<ErrorCode> read_error_code(beast::error_code ec) {
-  if (ec == http::error::header_limit) return ErrorCode::headers_too_large;
-  if (ec == http::error::body_limit) return ErrorCode::payload_too_large;
-  // Any other parser error is a malformed request; a client that went away gets no answer.
-  bool const parser_error = &ec.category() == &http::make_error_code(http::error::bad_target).category();
-  if (parser_error && ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return ErrorCode::bad_request;
-  }
-  return std::nullopt;
-}
 
 // After refusing a request whose body is still arriving (413), closing at once would make the
 // kernel answer the unread bytes with a reset that can destroy the refusal in flight. Like

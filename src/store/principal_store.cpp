@@ -67,4 +67,25 @@ std::optional<PrincipalRecord> find_anonymous_principal(Tx& tx, std::string cons
   return find_where(tx, "WHERE device_id = ?1", device_id);
 }
 
+std::vector<PrincipalRecord> list_principals(Tx& tx, std::optional<PrincipalKind> kind, std::size_t limit) {
+  // ?1 NULL matches every kind: one statement (cached once) for both listings.
+  auto q = tx.query(std::string(select_columns) +
+                    "WHERE ?1 IS NULL OR kind = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2");
+  q.bind(1, kind ? std::optional<std::string>(std::string(to_string(*kind))) : std::nullopt);
+  q.bind(2, static_cast<std::int64_t>(limit));
+  std::vector<PrincipalRecord> out;
+  while (q.next()) out.push_back(read_principal(q));
+  return out;
+}
+
+std::optional<PrincipalRecord> set_plan(Tx& tx, std::string const& principal_id, PlanChange const& change,
+                                        UnixSeconds now) {
+  tx.query(
+        "UPDATE principals SET plan = ?2, plan_status = ?3, current_period_end = ?4, updated_at = ?5 WHERE id = ?1")
+      .bind_all(principal_id, change.plan, change.status, change.current_period_end, now)
+      .run();
+  if (tx.changes() == 0) return std::nullopt;
+  return find_principal(tx, principal_id);
+}
+
 }  // namespace gatehouse::store

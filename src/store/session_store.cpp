@@ -58,6 +58,28 @@ std::vector<std::string> live_session_ids(Tx& tx, std::string const& principal_i
   return out;
 }
 
+std::vector<SessionRecord> list_sessions(Tx& tx, std::optional<std::string> const& principal_id, std::size_t limit) {
+  auto q = tx.query(
+      "SELECT s.id, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent "
+      "FROM sessions s JOIN principals p ON p.id = s.principal_id "
+      "WHERE ?1 IS NULL OR s.principal_id = ?1 ORDER BY s.created_at DESC, s.id DESC LIMIT ?2");
+  q.bind(1, principal_id);
+  q.bind(2, static_cast<std::int64_t>(limit));
+  std::vector<SessionRecord> out;
+  while (q.next()) {
+    SessionRecord s;
+    s.id = q.text(0);
+    s.principal_id = q.text(1);
+    s.kind = q.text(2) == "user" ? PrincipalKind::user : PrincipalKind::anonymous;
+    s.created_at = q.int64(3);
+    s.expires_at = q.int64(4);
+    s.revoked_at = q.opt_int64(5);
+    s.user_agent = q.opt_text(6);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 void extend_session(Tx& tx, std::string const& id, UnixSeconds expires_at) {
   tx.query("UPDATE sessions SET expires_at = max(expires_at, ?2) WHERE id = ?1 AND revoked_at IS NULL")
       .bind_all(id, expires_at)

@@ -12,23 +12,6 @@ namespace {
 
 constexpr std::int64_t one_second_ms = 1000;
 
-// The stream ends with `event: revoked` / {"detail":"Token revoked"} and then closes, all within
-// one second of `since`.
-void expect_sse_revoked(SseClient& sse, Clock::time_point since) {
-  auto revoked = sse.next_event(std::chrono::seconds(3));
-  ASSERT_TRUE(revoked) << "no revoked event";
-  EXPECT_EQ(revoked->event, "revoked");
-  EXPECT_EQ(revoked->data, R"({"detail":"Token revoked"})");
-  EXPECT_TRUE(sse.wait_closed(std::chrono::seconds(3))) << "the stream stayed open after revoked";
-  EXPECT_LT(elapsed_since(since).count(), one_second_ms);
-}
-
-void expect_ws_revoked(WsClient& ws, Clock::time_point since) {
-  EXPECT_EQ(ws.wait_close(std::chrono::seconds(3)), 4401);
-  EXPECT_EQ(ws.close_reason(), "Token revoked");
-  EXPECT_LT(elapsed_since(since).count(), one_second_ms);
-}
-
 }  // namespace
 
 class StreamRevocation : public GatehouseTest {

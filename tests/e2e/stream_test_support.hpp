@@ -114,6 +114,24 @@ inline std::chrono::milliseconds elapsed_since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
 
+// The stream ends with `event: revoked` / {"detail":"Token revoked"} and then closes, all within
+// one second of `since` (the contract's promise for every revocation).
+inline void expect_sse_revoked(SseClient& sse, Clock::time_point since) {
+  auto revoked = sse.next_event(std::chrono::seconds(3));
+  ASSERT_TRUE(revoked) << "no revoked event";
+  EXPECT_EQ(revoked->event, "revoked");
+  EXPECT_EQ(revoked->data, R"({"detail":"Token revoked"})");
+  EXPECT_TRUE(sse.wait_closed(std::chrono::seconds(3))) << "the stream stayed open after revoked";
+  EXPECT_LT(elapsed_since(since).count(), 1000);
+}
+
+// The WebSocket closes with 4401 "Token revoked" within one second of `since`.
+inline void expect_ws_revoked(WsClient& ws, Clock::time_point since) {
+  EXPECT_EQ(ws.wait_close(std::chrono::seconds(3)), 4401);
+  EXPECT_EQ(ws.close_reason(), "Token revoked");
+  EXPECT_LT(elapsed_since(since).count(), 1000);
+}
+
 // A stream opened on another thread while this one runs `act` after `head_start`: for races
 // between a stream's opening and what should close it (a logout, a shutdown). The head start is
 // spun, not slept: sleeps are far coarser than the microseconds being swept.

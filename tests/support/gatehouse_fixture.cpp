@@ -135,19 +135,29 @@ auto query_db(std::filesystem::path const& path, std::string const& sql, std::ve
 
 }  // namespace
 
-std::optional<std::int64_t> GatehouseTest::db_int(std::string const& sql, std::vector<std::string> const& params) const {
-  return query_db(db_path(), sql, params, [](sqlite3_stmt* row) -> std::optional<std::int64_t> {
+std::optional<std::int64_t> GatehouseTest::file_int(std::filesystem::path const& file, std::string const& sql,
+                                                    std::vector<std::string> const& params) {
+  return query_db(file, sql, params, [](sqlite3_stmt* row) -> std::optional<std::int64_t> {
     if (!row || sqlite3_column_type(row, 0) == SQLITE_NULL) return std::nullopt;
     return sqlite3_column_int64(row, 0);
   });
 }
 
-std::optional<std::string> GatehouseTest::db_text(std::string const& sql, std::vector<std::string> const& params) const {
-  return query_db(db_path(), sql, params, [](sqlite3_stmt* row) -> std::optional<std::string> {
+std::optional<std::string> GatehouseTest::file_text(std::filesystem::path const& file, std::string const& sql,
+                                                    std::vector<std::string> const& params) {
+  return query_db(file, sql, params, [](sqlite3_stmt* row) -> std::optional<std::string> {
     if (!row || sqlite3_column_type(row, 0) == SQLITE_NULL) return std::nullopt;
     auto const* text = reinterpret_cast<char const*>(sqlite3_column_text(row, 0));
     return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(row, 0)));
   });
+}
+
+std::optional<std::int64_t> GatehouseTest::db_int(std::string const& sql, std::vector<std::string> const& params) const {
+  return file_int(db_path(), sql, params);
+}
+
+std::optional<std::string> GatehouseTest::db_text(std::string const& sql, std::vector<std::string> const& params) const {
+  return file_text(db_path(), sql, params);
 }
 
 std::string GatehouseTest::db_file_bytes() const {

@@ -75,6 +75,11 @@ class GatehouseTest : public ::testing::Test {
   // The first column of the first row as an integer; nullopt when there is no row.
   std::optional<std::int64_t> db_int(std::string const& sql, std::vector<std::string> const& params = {}) const;
   std::optional<std::string> db_text(std::string const& sql, std::vector<std::string> const& params = {}) const;
+  // The same on another SQLite file (a backup, say).
+  static std::optional<std::int64_t> file_int(std::filesystem::path const& file, std::string const& sql,
+                                              std::vector<std::string> const& params = {});
+  static std::optional<std::string> file_text(std::filesystem::path const& file, std::string const& sql,
+                                              std::vector<std::string> const& params = {});
   // A stored SHA-256 as SQLite's hex() spells it, for "WHERE hex(column) = ?1".
   static std::string db_hex(crypto::Sha256Digest const& digest);
   // The raw bytes of the database file and its WAL (and shared-memory index), concatenated.

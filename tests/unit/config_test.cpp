@@ -51,6 +51,7 @@ std::vector<std::pair<std::string, std::string>> const all_flags = {
     {"request-timeout", "GATEHOUSE_REQUEST_TIMEOUT"},
     {"cors-origins", "GATEHOUSE_CORS_ORIGINS"},
     {"log-level", "GATEHOUSE_LOG_LEVEL"},
+    {"admin-socket", "GATEHOUSE_ADMIN_SOCKET"},
     {"dev", "GATEHOUSE_DEV"},
 };
 
@@ -90,6 +91,21 @@ TEST(Config, TheSecretsKeyDefaultsToLiveNextToTheDatabase) {
   EXPECT_EQ(parse({}).config.effective_secrets_key_path(), "./gatehouse-secrets.key");
   auto q = parse({"--db", "/a/g.db", "--secrets-key", "/b/k"});
   EXPECT_EQ(q.config.effective_secrets_key_path(), "/b/k");
+}
+
+TEST(Config, TheAdminSocketDefaultsToTheDatabasePathAndCanBeTurnedOff) {
+  EXPECT_EQ(parse({"--db", "/var/lib/gatehouse/g.db"}).config.effective_admin_socket(),
+            std::filesystem::path("/var/lib/gatehouse/g.db.admin.sock"));
+  EXPECT_EQ(parse({}).config.effective_admin_socket(), std::filesystem::path("gatehouse.db.admin.sock"));
+  EXPECT_EQ(parse({"--admin-socket", "/run/g/admin.sock"}).config.effective_admin_socket(),
+            std::filesystem::path("/run/g/admin.sock"));
+  EXPECT_EQ(parse({"--admin-socket", ""}).config.effective_admin_socket(), std::nullopt);
+  EXPECT_EQ(parse({"--admin-socket", "off"}).config.effective_admin_socket(), std::nullopt);
+  EXPECT_EQ(parse({}, {{"GATEHOUSE_ADMIN_SOCKET", "off"}}).config.effective_admin_socket(), std::nullopt);
+}
+
+TEST(Config, AnAdminSocketPathTooLongForSunPathIsRefused) {
+  expect_one_line_error(parse({"--admin-socket", "/" + std::string(200, 'a')}), "--admin-socket");
 }
 
 TEST(Config, FlagsSetTheirValues) {

@@ -73,7 +73,8 @@ TEST(ErrorMapping, OtherErrorsHaveTheirHttpStatus) {
   std::vector<std::pair<ErrorCode, int>> const statuses = {
       {ErrorCode::bad_request, 400},       {ErrorCode::forbidden, 403},         {ErrorCode::route_not_found, 404},
       {ErrorCode::method_not_allowed, 405}, {ErrorCode::payload_too_large, 413}, {ErrorCode::uri_too_long, 414},
-      {ErrorCode::headers_too_large, 431},  {ErrorCode::database_unavailable, 503}, {ErrorCode::shutting_down, 503},
+      {ErrorCode::principal_not_found, 404}, {ErrorCode::backup_destination_exists, 409},
+      {ErrorCode::backup_failed, 422},      {ErrorCode::headers_too_large, 431},  {ErrorCode::database_unavailable, 503}, {ErrorCode::shutting_down, 503},
   };
   for (auto const& [code, status] : statuses) {
     EXPECT_EQ(describe(Failure(code, "why")).status, status) << static_cast<int>(code);

@@ -55,6 +55,11 @@ boost::json::object json_object_body(Request const& req);
 // A required non-empty string member; Failure(invalid_body, "<name> required") otherwise.
 std::string required_string(boost::json::object const& body, std::string_view name, std::size_t max_size);
 
+// Revokes sessions in the database; the registry follows in the commit hook, which closes their
+// streams. The one path every revocation takes (logout, DELETE /auth/sessions..., admin).
+// Returns how many were live and are revoked now.
+boost::asio::awaitable<std::size_t> revoke_sessions(Services& s, std::vector<std::string> ids);
+
 void add_health_routes(Router& router, Services& services);
 void add_auth_routes(Router& router, Services& services);
 void add_session_routes(Router& router, Services& services);
@@ -66,6 +71,10 @@ void add_metrics_routes(Router& router, Services& services);
 void add_openapi_routes(Router& router, Services& services);
 // Only with --dev: the browser example under /dev/ (not part of the API, not in the OpenAPI document).
 void add_dev_page_routes(Router& router, Services& services);
+
+// The admin routes: served on the admin socket only, so not part of add_all_routes (nor of the
+// public OpenAPI document).
+void add_admin_routes(Router& router, Services& services);
 
 // Every route group above: what the server serves, and what the OpenAPI test checks.
 void add_all_routes(Router& router, Services& services);

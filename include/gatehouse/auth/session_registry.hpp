@@ -27,6 +27,8 @@ struct Session {
   std::optional<std::string> user_agent;
   std::atomic<UnixSeconds> expires_at{0};
   std::atomic<bool> revoked{false};
+  // When the token last authenticated a request, to the second; memory only (0: not since start).
+  std::atomic<UnixSeconds> last_seen{0};
 
   bool live(UnixSeconds now) const { return !revoked.load() && now < expires_at.load(); }
 };

@@ -92,6 +92,8 @@ class Database {
   Query query(std::string_view sql);  // prepared once, cached by its text
   int changes() const;
   std::int64_t pragma_int(std::string_view pragma);
+  // For what the wrapper does not cover (the online backup API); database thread only.
+  sqlite3* native_handle() const { return db_; }
 
   [[noreturn]] void throw_error(int code, std::string_view context) const;
 

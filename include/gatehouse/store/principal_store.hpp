@@ -2,6 +2,8 @@
 #include "gatehouse/store/records.hpp"
 #include "gatehouse/store/transaction.hpp"
 
+#include <vector>
+
 namespace gatehouse::store {
 
 // The user principal of a Clerk user id, created on first sight. email and name are updated
@@ -15,5 +17,18 @@ PrincipalRecord upsert_anonymous_principal(Tx& tx, std::string const& device_id,
 
 std::optional<PrincipalRecord> find_principal(Tx& tx, std::string const& id);
 std::optional<PrincipalRecord> find_anonymous_principal(Tx& tx, std::string const& device_id);
+
+// Newest first, at most `limit`; only principals of `kind` when given.
+std::vector<PrincipalRecord> list_principals(Tx& tx, std::optional<PrincipalKind> kind, std::size_t limit);
+
+struct PlanChange {
+  std::string plan;
+  std::string status;
+  std::optional<UnixSeconds> current_period_end;
+};
+
+// Sets a principal's subscription; the updated principal, or nullopt when there is no such id.
+std::optional<PrincipalRecord> set_plan(Tx& tx, std::string const& principal_id, PlanChange const& change,
+                                        UnixSeconds now);
 
 }  // namespace gatehouse::store

@@ -18,6 +18,10 @@ std::size_t revoke_sessions(Tx& tx, std::vector<std::string> const& ids, UnixSec
 // Ids of the principal's live (unexpired, unrevoked) sessions.
 std::vector<std::string> live_session_ids(Tx& tx, std::string const& principal_id, UnixSeconds now);
 
+// Sessions not yet purged (live, expired or revoked), newest first, at most `limit`; only the
+// principal's when given. Token hashes are left out: nothing that lists sessions needs them.
+std::vector<SessionRecord> list_sessions(Tx& tx, std::optional<std::string> const& principal_id, std::size_t limit);
+
 void extend_session(Tx& tx, std::string const& id, UnixSeconds expires_at);
 
 // Deletes sessions that expired or were revoked before `cutoff`; returns their ids.

@@ -16,6 +16,7 @@ class Tx {
 
   Query query(std::string_view sql) { return db_.query(sql); }
   int changes() const { return db_.changes(); }
+  Database& database() { return db_; }
   void on_commit(std::function<void()> hook) { hooks_.push_back(std::move(hook)); }
 
   std::vector<std::function<void()>>& hooks() { return hooks_; }

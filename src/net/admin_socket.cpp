@@ -1,0 +1,172 @@
+#include "gatehouse/net/admin_socket.hpp"
+
+#include "gatehouse/api/error_mapping.hpp"
+#include "gatehouse/api/request_id.hpp"
+#include "gatehouse/util/log.hpp"
+#include "net/beast_messages.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/basic_stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace gatehouse::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using local = asio::local::stream_protocol;
+
+namespace {
+
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+// A socket file nobody answers on is what a crashed run leaves behind.
+bool answered_by_a_live_server(std::filesystem::path const& path) {
+  asio::io_context probe;
+  local::socket socket(probe);
+  boost::system::error_code ec;
+  socket.connect(local::endpoint(path.string()), ec);
+  return !ec;
+}
+
+void remove_stale_socket(std::filesystem::path const& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return;  // nothing there
+  if (!S_ISSOCK(st.st_mode)) {
+    throw std::runtime_error("admin socket " + path.string() + " exists and is not a socket; remove it or set --admin-socket");
+  }
+  if (answered_by_a_live_server(path)) {
+    throw std::runtime_error("admin socket " + path.string() + " is in use by a running gatehouse");
+  }
+  ::unlink(path.c_str());
+}
+
+struct Peer {
+  bool known = false;
+  uid_t uid = 0;
+};
+
+Peer peer_of(local::socket& socket) {
+  ucred cred{};
+  socklen_t size = sizeof cred;
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &size) != 0) return {};
+  return Peer{true, cred.uid};
+}
+
+asio::awaitable<void> serve_admin_connection(local::socket socket, api::Dispatcher const& dispatcher, HttpLimits limits) {
+  Peer const peer = peer_of(socket);
+  bool const allowed = peer.known && admin_peer_allowed(peer.uid, ::geteuid());
+  beast::basic_stream<local> stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+    parser.body_limit(limits.body_limit);
+    stream.expires_after(limits.request_timeout);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_nothrow);
+    if (ec) {
+      if (auto code = read_error_code(ec)) {
+        auto res = to_beast(api::error_response(Failure(*code)), api::request_id_for({}), 11, false);
+        stream.expires_after(limits.write_timeout);
+        co_await http::async_write(stream, res, use_nothrow);
+      }
+      break;
+    }
+    auto& req = parser.get();
+    std::string const request_id = api::request_id_for(req["X-Request-Id"]);
+    api::Response response;
+    if (!allowed) {
+      std::string const who = peer.known ? "uid " + std::to_string(peer.uid) : std::string("an unknown peer");
+      log::warn("admin socket: peer refused", {{"uid", peer.known ? static_cast<std::int64_t>(peer.uid) : -1}});
+      response = api::error_response(
+          Failure(ErrorCode::forbidden, "admin socket: " + who + " is neither the server's user nor root"));
+    } else {
+      std::string_view const target = req.target();
+      BeastHeaders headers(req);
+      api::Request request;
+      request.method = method_of(req.method());
+      auto const question = target.find('?');
+      request.path = target.substr(0, question);
+      request.query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+      request.body = req.body();
+      request.headers = &headers;
+      request.client_address = "admin-socket";
+      request.request_id = request_id;
+      response = co_await dispatcher.dispatch(request);
+    }
+    auto res = to_beast(std::move(response), request_id, req.version(), req.keep_alive() && allowed);
+    // No deadline on the work itself (a backup takes as long as it takes); one on the write.
+    stream.expires_after(limits.write_timeout);
+    auto [ec_write, n_write] = co_await http::async_write(stream, res, use_nothrow);
+    if (ec_write || !res.keep_alive()) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(local::socket::shutdown_send, ignored);
+}
+
+}  // namespace
+
+bool admin_peer_allowed(uid_t peer_uid, uid_t server_uid) { return peer_uid == server_uid || peer_uid == 0; }
+
+AdminSocket::AdminSocket(asio::io_context& ioc, std::filesystem::path path) : path_(std::move(path)), acceptor_(ioc) {
+  remove_stale_socket(path_);
+  boost::system::error_code ec;
+  acceptor_.open(local(), ec);
+  if (!ec) {
+    // Created 0600 from the start: a chmod after bind would leave a moment where anyone may connect.
+    mode_t const previous = ::umask(0177);
+    acceptor_.bind(local::endpoint(path_.string()), ec);
+    ::umask(previous);
+  }
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot listen on admin socket " + path_.string() + ": " + ec.message());
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0) inode_ = st.st_ino;
+}
+
+AdminSocket::~AdminSocket() {
+  close();
+  // Another server may have replaced a socket it found unanswered; that one is not ours to remove.
+  struct stat st {};
+  if (::lstat(path_.c_str(), &st) == 0 && st.st_ino == inode_) ::unlink(path_.c_str());
+}
+
+void AdminSocket::close() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+asio::awaitable<void> accept_admin_connections(AdminSocket& socket, api::Dispatcher const& dispatcher,
+                                               HttpLimits limits) {
+  auto executor = co_await asio::this_coro::executor;
+  auto& acceptor = socket.acceptor();
+  auto& ioc = static_cast<asio::io_context&>(acceptor.get_executor().context());
+  for (;;) {
+    auto [ec, peer] = co_await acceptor.async_accept(asio::make_strand(ioc), use_nothrow);
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) {
+      log::warn("admin accept failed", {{"error", ec.message()}});
+      asio::steady_timer pause(executor, std::chrono::milliseconds(100));
+      co_await pause.async_wait(use_nothrow);
+      continue;
+    }
+    auto peer_executor = peer.get_executor();
+    asio::co_spawn(peer_executor, serve_admin_connection(std::move(peer), dispatcher, limits), asio::detached);
+  }
+}
+
+}  // namespace gatehouse::net
