@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <filesystem>
 #include <stdexcept>
 
 extern char** environ;
@@ -30,19 +29,23 @@ std::string find_on_path(std::string const& program) {
   return {};
 }
 
-ChildProcess::ChildProcess(std::vector<std::string> argv_storage, std::vector<std::string> env_storage) {
+ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::string> env)
+    : ChildProcess(std::move(argv), ChildOptions{.env = std::move(env)}) {}
+
+ChildProcess::ChildProcess(std::vector<std::string> argv_storage, ChildOptions options) {
   if (argv_storage.empty()) throw std::invalid_argument("ChildProcess needs a program");
-  std::string const program = find_on_path(argv_storage[0]);
+  std::string const program =
+      argv_storage[0].find('/') != std::string::npos ? argv_storage[0] : find_on_path(argv_storage[0]);
   if (program.empty()) throw std::runtime_error(argv_storage[0] + " is not on PATH");
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   // Built before fork: the child may only call async-signal-safe functions.
-  std::vector<std::string> const overrides = env_storage;
+  std::vector<std::string> env_storage = options.env;
   for (char** e = environ; *e; ++e) {
     std::string_view const entry = *e;
     auto const name = entry.substr(0, entry.find('=') + 1);
-    bool const overridden = std::any_of(overrides.begin(), overrides.end(),
+    bool const overridden = std::any_of(options.env.begin(), options.env.end(),
                                         [&](std::string const& o) { return o.rfind(name, 0) == 0; });
     if (!overridden) env_storage.emplace_back(entry);
   }
@@ -50,20 +53,24 @@ ChildProcess::ChildProcess(std::vector<std::string> argv_storage, std::vector<st
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
 
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  int out[2];
+  int err[2] = {-1, -1};
+  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (options.separate_stderr && ::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     ::setpgid(0, 0);  // its own process group, so whatever it starts (a browser) dies with it
-    ::dup2(fds[1], 1);
-    ::dup2(fds[1], 2);
+    ::dup2(out[1], 1);
+    ::dup2(options.separate_stderr ? err[1] : out[1], 2);
+    if (!options.workdir.empty() && ::chdir(options.workdir.c_str()) != 0) ::_exit(126);
     ::execve(program.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
   ::setpgid(pid_, pid_);  // also here, so the group exists whichever of the two runs first
-  ::close(fds[1]);
-  reader_ = std::thread([this, fd = fds[0]] { read_loop(fd); });
+  ::close(out[1]);
+  if (err[1] >= 0) ::close(err[1]);
+  reader_ = std::thread([this, out_fd = out[0], err_fd = err[0]] { read_loop(out_fd, err_fd); });
 }
 
 ChildProcess::~ChildProcess() {
@@ -74,21 +81,34 @@ ChildProcess::~ChildProcess() {
   if (reader_.joinable()) reader_.join();
 }
 
-void ChildProcess::read_loop(int fd) {
-  char buf[4096];
-  for (;;) {
-    ssize_t const n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    std::lock_guard lock(mutex_);
-    if (n <= 0) {
-      eof_ = true;
-      changed_.notify_all();
+void ChildProcess::read_loop(int out_fd, int err_fd) {
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  std::string* sinks[2] = {&output_, &error_output_};
+  int open = err_fd >= 0 ? 2 : 1;
+  while (open > 0) {
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
       break;
     }
-    output_.append(buf, static_cast<std::size_t>(n));
-    changed_.notify_all();
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[4096];
+      ssize_t const n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      std::lock_guard lock(mutex_);
+      if (n <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;  // poll ignores negative descriptors
+        --open;
+      } else {
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
+      }
+      changed_.notify_all();
+    }
   }
-  ::close(fd);
+  std::lock_guard lock(mutex_);
+  eof_ = true;
+  changed_.notify_all();
 }
 
 std::string ChildProcess::output() const {
@@ -96,10 +116,24 @@ std::string ChildProcess::output() const {
   return output_;
 }
 
+std::string ChildProcess::error_output() const {
+  std::lock_guard lock(mutex_);
+  return error_output_;
+}
+
 bool ChildProcess::wait_for_output(std::string const& needle, std::chrono::milliseconds timeout) const {
+  return wait_until([&needle](std::string const& out) { return out.find(needle) != std::string::npos; }, timeout);
+}
+
+bool ChildProcess::wait_until(std::function<bool(std::string const&)> const& ready,
+                              std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, timeout, [&] { return eof_ || output_.find(needle) != std::string::npos; });
-  return output_.find(needle) != std::string::npos;
+  changed_.wait_for(lock, timeout, [&] { return eof_ || ready(output_); });
+  return ready(output_);
+}
+
+void ChildProcess::signal(int sig) const {
+  if (pid_ > 0) ::kill(pid_, sig);
 }
 
 std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
@@ -113,6 +147,7 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
   if (!exited) ::kill(-pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);
+  ::kill(-pid_, SIGKILL);  // anything it started and left behind would hold the output pipe open
   pid_ = -1;
   if (reader_.joinable()) reader_.join();
   if (!exited) return std::nullopt;

@@ -13,7 +13,7 @@ struct Exit {
 };
 
 // args follow the binary's name; env entries ("NAME=value") are added to this process's
-// environment. A run that has printed nothing for 20 s is killed (exit code 137).
+// environment. A run that has not exited within a minute is killed (exit code 137).
 Exit run_gatehouse(std::vector<std::string> args, std::vector<std::string> const& env = {});
 
 }  // namespace gatehouse::testing
