@@ -46,10 +46,13 @@ struct Config {
   std::size_t max_connections = 0;            // 0: derived from the file-descriptor limit
   std::string cors_origins;                   // validated list; empty: no cross-origin access
   std::int64_t request_timeout = 30;          // to receive one whole request (slow clients are dropped)
+  std::optional<std::filesystem::path> tls_cert;  // PEM chain, leaf first; both or neither with tls_key
+  std::optional<std::filesystem::path> tls_key;   // PEM private key
   log::Level log_level = log::Level::info;
 
   std::filesystem::path data_dir() const;
   std::filesystem::path effective_secrets_key_path() const;
+  bool tls() const { return tls_cert.has_value(); }
 };
 
 // Where a setting's effective value came from, for --check-config.
