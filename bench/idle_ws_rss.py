@@ -6,7 +6,7 @@ session, GET /ws with its bearer token), reads each welcome, leaves them idle, a
 server's VmRSS before and after (from /proc/PID/status) and the difference per stream.
 gatehouse-load measures plain streams at scale; this is the cheap way to compare TLS with them.
 
-  tools/bench/idle_ws_rss.py --port 8443 --pid $(pidof gatehouse) --streams 2000 --cacert ca.pem
+  bench/idle_ws_rss.py --port 8443 --pid $(pidof gatehouse) --streams 2000 --cacert ca.pem
 """
 import argparse
 import base64
