@@ -44,8 +44,7 @@ TlsContextPtr make_server_tls_context(std::filesystem::path const& cert_chain, s
   auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
   SSL_CTX* const handle = context->native_handle();
   SSL_CTX_set_min_proto_version(handle, TLS1_2_VERSION);
-  SSL_CTX_set_options(handle, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
-                                  SSL_OP_SINGLE_ECDH_USE);
+  SSL_CTX_set_options(handle, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   // An idle stream need not keep OpenSSL's record buffers: they are allocated again on use.
   SSL_CTX_set_mode(handle, SSL_MODE_RELEASE_BUFFERS);
   if (SSL_CTX_set_cipher_list(handle, tls12_ciphers) != 1) {
