@@ -3,6 +3,7 @@
 // stalled handshakes are refused without harm; SIGHUP swaps the certificate for new connections
 // and keeps open streams.
 #include "stream_test_support.hpp"
+#include "support/prometheus_text.hpp"
 #include "support/tls_client.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -207,6 +208,36 @@ TEST_F(Tls, SseOverTlsReceivesAnEvent) {
   publish(token, research, "done");
   EXPECT_TRUE(IsSseEvent(sse.next_event(), std::to_string(seq + 1), "done"));
   EXPECT_TRUE(sse.wait_closed());
+}
+
+TEST_F(Tls, StreamsWhoseClientsGoAwayAreLetGo) {
+  start_tls();
+  std::string const token = anonymous_token("gone-device");
+  std::string const research = research_of(token);
+  auto sse = std::make_unique<SseClient>(port(), trust_, events_path(research), bearer(token));
+  ASSERT_EQ(sse->status(), 200) << sse->body();
+  auto ws = std::make_unique<WsClient>(port(), trust_, "/ws", bearer(token));
+  ASSERT_TRUE(IsMessage(ws->receive(), "welcome"));
+  auto const active = [&](char const* kind) {
+    return parse_prometheus_text(request("GET", "/metrics").body)
+        .value("gatehouse_streams_active", {{"kind", kind}})
+        .value_or(-1);
+  };
+  ASSERT_EQ(active("sse"), 1);
+  ASSERT_EQ(active("ws"), 1);
+
+  // Gone without a close_notify or a close frame: the sockets just close.
+  sse.reset();
+  ws.reset();
+  // Nothing tells the test when the server has noticed: scrape until it shows, under a deadline.
+  double sse_open = 1, ws_open = 1;
+  for (auto const deadline = Clock::now() + std::chrono::seconds(5);
+       (sse_open != 0 || ws_open != 0) && Clock::now() < deadline;) {
+    sse_open = active("sse");
+    ws_open = active("ws");
+  }
+  EXPECT_EQ(sse_open, 0);
+  EXPECT_EQ(ws_open, 0);
 }
 
 TEST_F(Tls, PlaintextHttpToTheTlsPortFailsCleanly) {
