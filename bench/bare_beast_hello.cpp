@@ -1,6 +1,6 @@
 // The ceiling for the macro benchmark: the smallest Beast coroutine HTTP server we would write,
-// answering every request with a fixed JSON body, on the same io_context/strand/thread layout
-// as gatehouse. gatehouse's GET /auth/whoami is measured against this.
+// answering every request with a fixed JSON body the size of whoami's, on the same
+// io_context/strand/thread layout as gatehouse. gatehouse's GET /auth/whoami is measured against this.
 //   bare_beast_hello 127.0.0.1 8099 2
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -39,7 +39,7 @@ asio::awaitable<void> session(tcp::socket socket) {
     http::response<http::string_body> res{http::status::ok, req.version()};
     res.set(http::field::content_type, "application/json");
     res.keep_alive(req.keep_alive());
-    res.body() = R"({"principal_id":"p_0123456789abcdef01234567","kind":"user","session_id":"s_0123456789abcdef01234567","expires_in":1799})";
+    res.body() = R"({"principal_id":"p_0123456789abcdef01234567","kind":"anonymous","session_id":"s_0123456789abcdef01234567","expires_in":1799,"credential":"session","api_key_id":null,"scopes":["research.read","research.write","secrets.write","sessions.read"]})";
     res.prepare_payload();
     auto [wec, wn] = co_await http::async_write(stream, res, use_nothrow);
     if (wec || !res.keep_alive()) break;

@@ -96,6 +96,11 @@ bool TrustedProxies::contains(std::string_view address) const {
 
 std::string client_key(Request const& req, TrustedProxies const& proxies) {
   std::string_view address = req.client_address;
+  // Every authenticated request asks for its key: the peer address of an IPv4 socket is already
+  // canonical dotted decimal, so it is its own key without a parse and reformat.
+  if (proxies.empty() && address.find_first_not_of("0123456789.") == std::string_view::npos && !address.empty()) {
+    return std::string(address);
+  }
   if (!proxies.empty() && proxies.contains(address)) {
     // Right to left: each hop appended the address it saw; the first untrusted one is the client.
     std::string_view forwarded = req.header("X-Forwarded-For");

@@ -14,6 +14,7 @@ void add_all_routes(Router& router, Services& services) {
   add_api_key_routes(router, services);
   add_metrics_routes(router, services);
   add_openapi_routes(router, services);
+  add_dev_page_routes(router, services);
 }
 
 }  // namespace gatehouse::api

@@ -2,7 +2,10 @@
 
 #include <openssl/rand.h>
 
+#include <array>
+#include <chrono>
 #include <climits>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -20,6 +23,22 @@ std::string random_id(std::string_view prefix, std::size_t bytes) {
   random_bytes(raw);
   std::string id(prefix);
   id.reserve(prefix.size() + 2 * bytes);
+  for (unsigned char c : raw) {
+    id.push_back(hex[c >> 4]);
+    id.push_back(hex[c & 0xf]);
+  }
+  return id;
+}
+
+std::string time_ordered_id(std::string_view prefix) {
+  static constexpr char hex[] = "0123456789abcdef";
+  auto const ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  std::string id(prefix);
+  id.reserve(prefix.size() + 24);
+  for (int shift = 44; shift >= 0; shift -= 4) id.push_back(hex[(ms >> shift) & 0xf]);
+  std::array<unsigned char, 6> raw;
+  random_bytes(raw);
   for (unsigned char c : raw) {
     id.push_back(hex[c >> 4]);
     id.push_back(hex[c & 0xf]);

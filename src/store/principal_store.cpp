@@ -44,7 +44,7 @@ PrincipalRecord upsert_user_principal(Tx& tx, std::string const& clerk_user_id,
         "  email = coalesce(excluded.email, principals.email), "
         "  name = coalesce(excluded.name, principals.name), "
         "  updated_at = excluded.updated_at")
-      .bind_all(crypto::random_id("p_"), clerk_user_id, email, name, now)
+      .bind_all(crypto::time_ordered_id("p_"), clerk_user_id, email, name, now)
       .run();
   return *find_where(tx, "WHERE clerk_user_id = ?1", clerk_user_id);
 }
@@ -54,7 +54,7 @@ PrincipalRecord upsert_anonymous_principal(Tx& tx, std::string const& device_id,
   tx.query(
         "INSERT INTO principals (id, kind, device_id, created_at, updated_at) "
         "VALUES (?1, 'anonymous', ?2, ?3, ?3)")
-      .bind_all(crypto::random_id("p_"), device_id, now)
+      .bind_all(crypto::time_ordered_id("p_"), device_id, now)
       .run();
   return *find_anonymous_principal(tx, device_id);
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdint>
 #include <ctime>
 #include <mutex>
 #include <thread>
@@ -104,13 +105,25 @@ void append_escaped(std::string& out, std::string_view s) {
 void append_time(std::string& out) {
   auto const now = std::chrono::system_clock::now();
   auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t const secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  n += static_cast<std::size_t>(std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000)));
-  out.append("\"").append(buf, n).append("\"");
+  // Every request writes a line: the date and time are formatted once per second per thread
+  // (gmtime_r takes glibc's timezone lock and strftime is slow), the milliseconds by hand.
+  thread_local std::int64_t cached_second = -1;
+  thread_local char cached[24];
+  thread_local std::size_t cached_size = 0;
+  std::int64_t const second = ms / 1000;
+  if (second != cached_second) {
+    std::time_t const secs = static_cast<std::time_t>(second);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    cached_size = std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_second = second;
+  }
+  int const millis = static_cast<int>(ms % 1000);
+  char const frac[] = {'.', static_cast<char>('0' + millis / 100), static_cast<char>('0' + millis / 10 % 10),
+                       static_cast<char>('0' + millis % 10), 'Z'};
+  out.push_back('"');
+  out.append(cached, cached_size).append(frac, sizeof frac);
+  out.push_back('"');
 }
 
 constexpr std::string_view names[] = {"debug", "info", "warn", "error", "off"};

@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cstdlib>
+#include <ctime>
 #include <regex>
 #include <sstream>
 
@@ -105,6 +107,10 @@ TEST_F(RequestIds, TheAccessLineCarriesTheIdAndTheAuthenticatedPrincipal) {
   EXPECT_EQ(line.at("status"), 200);
   EXPECT_EQ(line.at("principal_id"), principal.c_str());
   EXPECT_TRUE(line.at("duration_us").is_int64());
+  // RFC 3339 UTC with milliseconds, within a few seconds of now.
+  std::string const time(line.at("time").as_string());
+  ASSERT_TRUE(std::regex_match(time, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)"))) << time;
+  EXPECT_LE(std::abs(parse_rfc3339(time.substr(0, 19) + "Z") - static_cast<std::int64_t>(std::time(nullptr))), 5);
 
   // Authenticated, then refused for another reason: still attributed.
   ASSERT_EQ(get_with_id(port(), "/research/r_missing", "missing-1", token).status, 404);

@@ -26,10 +26,11 @@ boost::json::value document() {
   return doc ? *doc : boost::json::value();
 }
 
-// The server's route table, built by the same function the server uses.
-std::set<std::pair<std::string, std::string>> served_routes() {
+// The server's route table, built by the same function the server uses; dev: as with --dev.
+std::set<std::pair<std::string, std::string>> served_routes(bool dev = false) {
   gatehouse::testing::TempDir dir;
   Config config;
+  config.dev = dev;
   store::DbExecutor db(dir.path() / "gatehouse.db", store::DatabaseOptions{});
   auth::SessionRegistry sessions;
   auth::ApiKeyRegistry api_keys;
@@ -133,6 +134,27 @@ TEST(OpenApi, EveryServedRouteIsDocumentedAndEveryDocumentedOperationIsServed) {
   for (auto const& [method, path] : documented) {
     EXPECT_TRUE(served.count({method, path})) << method << " " << path << " is in docs/openapi.json but not served";
   }
+}
+
+// The browser example under /dev/ is a development aid, not part of the API: it is left out of
+// the document on purpose, and --dev may add nothing else.
+TEST(OpenApi, DevModeAddsOnlyTheUndocumentedBrowserExampleUnderDev) {
+  auto const doc = document();
+  ASSERT_TRUE(doc.is_object());
+  auto const documented = documented_operations(doc.at("paths").as_object());
+  auto const production = served_routes(false);
+  auto const dev = served_routes(true);
+  std::set<std::pair<std::string, std::string>> added;
+  for (auto const& route : dev) {
+    if (!production.count(route)) added.insert(route);
+  }
+  EXPECT_EQ(added.size(), 3u);
+  for (auto const& [method, path] : added) {
+    EXPECT_EQ(method, "get") << path;
+    EXPECT_TRUE(path == "/dev" || path.rfind("/dev/", 0) == 0) << path << " is added by --dev outside /dev/";
+    EXPECT_FALSE(documented.count({method, path})) << path << " is dev-only and must stay out of docs/openapi.json";
+  }
+  for (auto const& route : production) EXPECT_TRUE(dev.count(route)) << route.second << " disappears with --dev";
 }
 
 TEST(OpenApi, EveryOperationHasAnIdResponsesAndDeclaredSecurity) {

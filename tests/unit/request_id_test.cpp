@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
 
 using gatehouse::api::acceptable_request_id;
 using gatehouse::api::request_id_for;
@@ -27,4 +31,21 @@ TEST(RequestId, AnAcceptableIdIsKeptAnythingElseIsReplacedByAFreshRandomOne) {
   EXPECT_TRUE(std::regex_match(a, fresh)) << a;
   EXPECT_TRUE(std::regex_match(b, fresh)) << b;
   EXPECT_NE(a, b);
+}
+
+TEST(RequestId, FreshIdsDoNotRepeatAcrossManyRequestsAndThreads) {
+  constexpr int per_thread = 20000;
+  std::vector<std::vector<std::string>> drawn(4);
+  std::vector<std::thread> threads;
+  for (auto& ids : drawn) {
+    threads.emplace_back([&ids] {
+      for (int i = 0; i < per_thread; ++i) ids.push_back(request_id_for(""));
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::unordered_set<std::string> seen;
+  for (auto const& ids : drawn) seen.insert(ids.begin(), ids.end());
+  EXPECT_EQ(seen.size(), 4u * per_thread);
+  // Consecutive ids from one thread do not read as a counter.
+  EXPECT_NE(drawn[0][0].substr(16, 15), drawn[0][1].substr(16, 15));
 }

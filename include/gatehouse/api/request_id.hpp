@@ -9,7 +9,8 @@ namespace gatehouse::api {
 // 1-128 characters of A-Z a-z 0-9 . _ : -
 bool acceptable_request_id(std::string_view id);
 
-// incoming when acceptable, otherwise a fresh random id (32 lowercase hex characters).
+// incoming when acceptable, otherwise a fresh unique id (32 lowercase hex characters: a random
+// per-thread prefix and a scrambled per-thread counter).
 std::string request_id_for(std::string_view incoming);
 
 }  // namespace gatehouse::api

@@ -64,6 +64,8 @@ void add_stream_routes(Router& router, Services& services);
 void add_api_key_routes(Router& router, Services& services);
 void add_metrics_routes(Router& router, Services& services);
 void add_openapi_routes(Router& router, Services& services);
+// Only with --dev: the browser example under /dev/ (not part of the API, not in the OpenAPI document).
+void add_dev_page_routes(Router& router, Services& services);
 
 // Every route group above: what the server serves, and what the OpenAPI test checks.
 void add_all_routes(Router& router, Services& services);
