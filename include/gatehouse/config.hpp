@@ -46,6 +46,8 @@ struct Config {
   std::size_t max_connections = 0;            // 0: derived from the file-descriptor limit
   std::string cors_origins;                   // validated list; empty: no cross-origin access
   std::int64_t request_timeout = 30;          // to receive one whole request (slow clients are dropped)
+  std::optional<std::filesystem::path> tls_cert;  // PEM chain, leaf first; both or neither with tls_key
+  std::optional<std::filesystem::path> tls_key;   // PEM private key
   log::Level log_level = log::Level::info;
   // The admin socket (gatehouse admin): nullopt means the default, <db>.admin.sock; an empty
   // path means disabled (--admin-socket '' or off).
@@ -55,6 +57,7 @@ struct Config {
   std::filesystem::path effective_secrets_key_path() const;
   // Where the admin socket is, or nullopt when it is disabled.
   std::optional<std::filesystem::path> effective_admin_socket() const;
+  bool tls() const { return tls_cert.has_value(); }
 };
 
 // A Unix socket's path must fit sockaddr_un::sun_path with its terminating NUL.

@@ -190,6 +190,20 @@ std::vector<Flag> const& flags() {
       {"request-timeout", "GATEHOUSE_REQUEST_TIMEOUT", "SECONDS",
        "to receive one whole request, headers and body; slower clients are dropped (default 30)",
        [](Config& c, std::string const& v) { return parse_int(v, 1, 3600, c.request_timeout); }},
+      {"tls-cert", "GATEHOUSE_TLS_CERT", "PATH",
+       "serve HTTPS and WSS only, with this PEM certificate chain (leaf first); needs --tls-key; "
+       "re-read with the key on SIGHUP",
+       [](Config& c, std::string const& v) -> std::string {
+         if (v.empty()) return "expects a path";
+         c.tls_cert = v;
+         return {};
+       }},
+      {"tls-key", "GATEHOUSE_TLS_KEY", "PATH", "the PEM private key of --tls-cert",
+       [](Config& c, std::string const& v) -> std::string {
+         if (v.empty()) return "expects a path";
+         c.tls_key = v;
+         return {};
+       }},
       {"log-level", "GATEHOUSE_LOG_LEVEL", "LEVEL", "debug, info, warn, error or off (default info)",
        [](Config& c, std::string const& v) -> std::string {
          if (!log::parse_level(v, c.log_level)) return "expects debug, info, warn, error or off, got \"" + v + "\"";
@@ -406,6 +420,11 @@ ConfigParse parse_config(std::vector<std::string> const& args, EnvLookup const& 
       return result;
     }
     seen[name] = Setting{name, masked(value), "flag"};
+  }
+  if (c.tls_cert.has_value() != c.tls_key.has_value()) {
+    result.error = c.tls_cert ? "--tls-cert needs --tls-key (the certificate's private key)"
+                              : "--tls-key needs --tls-cert (the certificate it belongs to)";
+    return result;
   }
   if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
   for (auto const& f : flags()) {

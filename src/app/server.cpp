@@ -11,6 +11,7 @@
 #include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/net/admin_socket.hpp"
 #include "gatehouse/net/listener.hpp"
+#include "gatehouse/net/tls_context.hpp"
 #include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/store/session_store.hpp"
 #include "gatehouse/streams/event_hub.hpp"
@@ -20,10 +21,12 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <functional>
 #include <thread>
 
 #include <sys/resource.h>
@@ -146,6 +149,10 @@ void run_server(Config config) {
   stream_context.heartbeat = std::chrono::seconds(config.heartbeat);
   std::atomic<bool> stopping{false};
 
+  // Loaded before listening: an unreadable or mismatched certificate is a start-up error.
+  std::unique_ptr<net::TlsCertificate> tls;
+  if (config.tls()) tls = std::make_unique<net::TlsCertificate>(*config.tls_cert, *config.tls_key);
+
   tcp::acceptor acceptor(ioc);
   open_acceptor(acceptor, resolve_listen_address(ioc, config), config);
   // The admin routes have their own router and listen on the Unix socket only: nothing on the
@@ -156,9 +163,25 @@ void run_server(Config config) {
   std::unique_ptr<net::AdminSocket> admin_socket = open_admin_socket(ioc, config);
   // Before the "listening" line: a supervisor may signal as soon as it reads it.
   asio::steady_timer deadline(ioc);
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
+  asio::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec, int signal) {
     if (ec) return;
+    if (signal == SIGHUP) {
+      signals.async_wait(on_signal);
+      if (!tls) {
+        log::info("SIGHUP: no TLS certificate to reload");
+        return;
+      }
+      // Reading files is blocking work: not on a network thread.
+      asio::post(blocking, [&tls] {
+        if (auto const failure = tls->reload(); failure.empty()) {
+          log::info("TLS certificate reloaded", {{"cert", tls->cert_path().string()}});
+        } else {
+          log::error("TLS certificate reload failed; keeping the current one", {{"error", failure}});
+        }
+      });
+      return;
+    }
     log::info("stopping", {{"signal", signal}, {"connections", connections.active()}});
     stopping = true;
     boost::system::error_code ignored;
@@ -172,13 +195,15 @@ void run_server(Config config) {
     deadline.async_wait([&ioc](boost::system::error_code e) {
       if (!e) ioc.stop();
     });
-  });
+  };
+  signals.async_wait(on_signal);
 
   net::HttpLimits http_limits;
   http_limits.max_connections = config.max_connections != 0 ? config.max_connections : default_max_connections();
   http_limits.request_timeout = std::chrono::seconds(config.request_timeout);
   auto const bound = acceptor.local_endpoint();
-  log::info("listening", {{"host", bound.address().to_string()},
+  log::info("listening", {{"scheme", tls ? "https" : "http"},
+                          {"host", bound.address().to_string()},
                           {"port", static_cast<std::int64_t>(bound.port())},
                           {"threads", config.threads},
                           {"max_connections", http_limits.max_connections},
@@ -187,7 +212,7 @@ void run_server(Config config) {
                           {"schema_version", db.schema_version()},
                           {"admin_socket", admin_socket ? admin_socket->path().string() : std::string("off")}});
 
-  asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, http_limits), asio::detached);
+  asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, http_limits, tls.get()), asio::detached);
   if (admin_socket) {
     asio::co_spawn(ioc, net::accept_admin_connections(*admin_socket, admin_dispatcher, http_limits), asio::detached);
   }

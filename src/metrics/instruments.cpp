@@ -29,6 +29,10 @@ Instruments make() {
       r.counter("gatehouse_sessions_revoked_total",
                 "Sessions revoked (logout, session revocation, rebind of an anonymous device).")
           .labels({}),
+      r.counter("gatehouse_tls_handshake_failures_total",
+                "TLS handshakes that failed or timed out (plain HTTP on the TLS port, refused protocol versions or "
+                "ciphers, clients that stall).")
+          .labels({}),
       db.labels({"read"}),
       db.labels({"write"}),
   };

@@ -17,7 +17,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, api::Dispatcher const& dispatcher,
-                                         StreamContext& streams, HttpLimits limits) {
+                                         StreamContext& streams, HttpLimits limits, TlsCertificate const* tls) {
   auto executor = co_await asio::this_coro::executor;
   // Each connection's strand wraps the io_context's own executor, not an any_io_executor: the
   // strand is then small enough for any_io_executor's inline storage, so the socket, its timers
@@ -36,8 +36,14 @@ asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, api::Dispatche
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto socket_executor = socket.get_executor();
-    asio::co_spawn(socket_executor, serve_http_connection(std::move(socket), dispatcher, streams, limits),
-                   asio::detached);
+    if (tls) {
+      asio::co_spawn(socket_executor,
+                     serve_https_connection(std::move(socket), tls->current(), dispatcher, streams, limits),
+                     asio::detached);
+    } else {
+      asio::co_spawn(socket_executor, serve_http_connection(std::move(socket), dispatcher, streams, limits),
+                     asio::detached);
+    }
   }
 }
 

@@ -1,11 +1,13 @@
 #include "gatehouse/net/sse_session.hpp"
 
 #include "net/stream_core.hpp"
+#include "net/transport.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <sys/socket.h>
 
@@ -50,15 +52,17 @@ std::string_view closing_frame(CloseReason reason) {
   }
 }
 
-asio::awaitable<bool> write_all(beast::tcp_stream& stream, std::string_view bytes, std::chrono::seconds timeout) {
-  stream.expires_after(timeout);
+template <typename Stream>
+asio::awaitable<bool> write_all(Stream& stream, std::string_view bytes, std::chrono::seconds timeout) {
+  beast::get_lowest_layer(stream).expires_after(timeout);
   auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), use_nothrow);
   co_return !ec;
 }
 
 // Readiness alone does not mean the client left: epoll can report a socket readable with
 // nothing to read, which would end a healthy stream. Only end of stream or an error does; a
-// client that sends bytes on an event stream is misbehaving and is let go as well. The handler
+// client that sends bytes on an event stream is misbehaving and is let go as well (over TLS
+// the bytes are a record: a close_notify, or nothing an event-stream client has reason to send). The handler
 // runs on the connection's strand, like the loop, and touches the socket only while the loop
 // has not yet let it go.
 void watch_for_hangup(asio::ip::tcp::socket& socket, std::weak_ptr<StreamCore> weak_core) {
@@ -77,11 +81,16 @@ void watch_for_hangup(asio::ip::tcp::socket& socket, std::weak_ptr<StreamCore> w
   });
 }
 
+beast::tcp_stream as_stream(asio::ip::tcp::socket&& socket) { return beast::tcp_stream(std::move(socket)); }
+TlsStream as_stream(TlsStream&& stream) { return std::move(stream); }
+
 }  // namespace
 
-asio::awaitable<void> serve_sse(asio::ip::tcp::socket socket, api::StreamUpgrade upgrade, StreamContext& ctx,
+template <typename Transport>
+asio::awaitable<void> serve_sse(Transport transport, api::StreamUpgrade upgrade, StreamContext& ctx,
                                 std::uint64_t registration) {
-  beast::tcp_stream stream(std::move(socket));
+  auto stream = as_stream(std::move(transport));
+  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   auto const core = std::make_shared<StreamCore>(stream.get_executor(), ctx.outbox_capacity);
   install_waker(core);
   auth::Caller const& caller = upgrade.caller;
@@ -91,7 +100,7 @@ asio::awaitable<void> serve_sse(asio::ip::tcp::socket socket, api::StreamUpgrade
   if (caller.revoked()) core->outbox->close(CloseReason::revoked);
   if (ctx.connections.shutting_down()) core->outbox->close(CloseReason::shutdown);
   // The client never sends anything on an event stream: readability means it went away.
-  watch_for_hangup(stream.socket(), core);
+  watch_for_hangup(tcp.socket(), core);
 
   StreamSubscription sub{upgrade.research_id, upgrade.last_event_id, std::nullopt, false};
   auto next_heartbeat = std::chrono::steady_clock::now() + ctx.heartbeat;
@@ -147,10 +156,16 @@ asio::awaitable<void> serve_sse(asio::ip::tcp::socket socket, api::StreamUpgrade
   if (sub.hub_id) ctx.hub.unsubscribe(sub.research_id, *sub.hub_id);
   ctx.registry.remove(stream_id);
   core->socket_released = true;
+  if constexpr (TransportTraits<Transport>::tls) {
+    if (core->outbox->close_reason() != CloseReason::client_gone) co_await close_tls(stream);
+  }
   beast::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream.socket().close(ignored);
+  tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  tcp.socket().close(ignored);
   ctx.connections.remove(registration);
 }
+
+template asio::awaitable<void> serve_sse(asio::ip::tcp::socket, api::StreamUpgrade, StreamContext&, std::uint64_t);
+template asio::awaitable<void> serve_sse(TlsStream, api::StreamUpgrade, StreamContext&, std::uint64_t);
 
 }  // namespace gatehouse::net

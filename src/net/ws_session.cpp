@@ -2,12 +2,14 @@
 
 #include "gatehouse/json/strict_json.hpp"
 #include "net/stream_core.hpp"
+#include "net/transport.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -33,9 +35,10 @@ struct Inbound {
 };
 
 // Shared by the reader and the main loop (both on the connection's executor).
+template <typename Transport>
 struct WsConnection {
-  WsConnection(asio::ip::tcp::socket&& s, std::shared_ptr<StreamCore> c) : ws(std::move(s)), core(std::move(c)) {}
-  websocket::stream<beast::tcp_stream> ws;
+  WsConnection(Transport&& t, std::shared_ptr<StreamCore> c) : ws(std::move(t)), core(std::move(c)) {}
+  websocket::stream<typename TransportTraits<Transport>::Stream> ws;
   std::shared_ptr<StreamCore> core;
   std::vector<Inbound> inbox;
   bool reader_done = false;
@@ -61,7 +64,8 @@ websocket::close_reason close_reason_for(CloseReason reason) {
 // Reads frame by frame into a small chunk and assembles each message in a string, rather than
 // async_read into a flat_buffer: that read prepares (allocates) a 1536-byte buffer before it
 // waits, which an idle stream would hold for its whole life. read_message_max applies the same.
-asio::awaitable<void> read_messages(std::shared_ptr<WsConnection> c) {
+template <typename Transport>
+asio::awaitable<void> read_messages(std::shared_ptr<WsConnection<Transport>> c) {
   std::string text;
   for (;;) {
     std::array<char, 256> chunk;
@@ -154,10 +158,11 @@ void handle_message(Inbound const& in, std::vector<StreamSubscription>& subs, St
 
 }  // namespace
 
-asio::awaitable<void> serve_websocket(asio::ip::tcp::socket socket, beast::http::request<beast::http::string_body> request,
+template <typename Transport>
+asio::awaitable<void> serve_websocket(Transport transport, beast::http::request<beast::http::string_body> request,
                                       api::StreamUpgrade upgrade, StreamContext& ctx, std::uint64_t registration) {
-  auto const core = std::make_shared<StreamCore>(socket.get_executor(), ctx.outbox_capacity);
-  auto const c = std::make_shared<WsConnection>(std::move(socket), core);
+  auto const core = std::make_shared<StreamCore>(transport.get_executor(), ctx.outbox_capacity);
+  auto const c = std::make_shared<WsConnection<Transport>>(std::move(transport), core);
   auth::Caller const& caller = upgrade.caller;
 
   websocket::stream_base::timeout timeouts{};
@@ -261,5 +266,10 @@ asio::awaitable<void> serve_websocket(asio::ip::tcp::socket socket, beast::http:
   beast::get_lowest_layer(c->ws).socket().close(ignored);  // ends the reader if it still waits
   ctx.connections.remove(registration);
 }
+
+template asio::awaitable<void> serve_websocket(asio::ip::tcp::socket, beast::http::request<beast::http::string_body>,
+                                               api::StreamUpgrade, StreamContext&, std::uint64_t);
+template asio::awaitable<void> serve_websocket(TlsStream, beast::http::request<beast::http::string_body>,
+                                               api::StreamUpgrade, StreamContext&, std::uint64_t);
 
 }  // namespace gatehouse::net

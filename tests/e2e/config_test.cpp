@@ -19,7 +19,7 @@ std::size_t line_count(std::string const& text) { return static_cast<std::size_t
 std::set<std::string> const documented_flags = {
     "--listen",     "--db",         "--jwks-url",         "--issuer",         "--authorized-parties",
     "--session-ttl", "--clock-skew", "--threads",         "--heartbeat",      "--secrets-key",
-    "--jwks-refresh", "--jwks-min-refetch", "--session-purge-grace", "--api-key-prefix", "--config", "--check-config", "--session-rate-limit", "--failed-auth-rate-limit", "--trusted-proxies", "--max-connections", "--request-timeout", "--cors-origins", "--log-level", "--admin-socket", "--dev", "--help"};
+    "--jwks-refresh", "--jwks-min-refetch", "--session-purge-grace", "--api-key-prefix", "--config", "--check-config", "--session-rate-limit", "--failed-auth-rate-limit", "--trusted-proxies", "--max-connections", "--request-timeout", "--cors-origins", "--tls-cert", "--tls-key", "--log-level", "--admin-socket", "--dev", "--help"};
 
 }  // namespace
 
@@ -67,6 +67,18 @@ TEST_F(Configuration, CheckConfigPrintsTheEffectiveSettingsAndExitsZero) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(line_count(bad.err), 1u) << bad.err;
   EXPECT_NE(bad.err.find("session-ttl"), std::string::npos) << bad.err;
+}
+
+TEST_F(Configuration, TlsCertWithoutTlsKeyIsAConfigError) {
+  Exit const run = run_gatehouse({"--tls-cert", (dir() / "server.pem").string(), "--db", db_path().string()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(line_count(run.err), 1u) << run.err;
+  EXPECT_NE(run.err.find("--tls-cert needs --tls-key"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(db_path()));  // refused before anything started
+
+  Exit const env_only = run_gatehouse({"--check-config"}, {"GATEHOUSE_TLS_KEY=/etc/gatehouse/key.pem"});
+  EXPECT_EQ(env_only.exit_code, 2);
+  EXPECT_NE(env_only.err.find("--tls-key needs --tls-cert"), std::string::npos) << env_only.err;
 }
 
 TEST_F(Configuration, UnknownFlagExitsNonZeroWithOneLineOnStderr) {

@@ -39,6 +39,7 @@ TEST_F(Metrics, EveryFamilyIsPresentAndWellFormed) {
       {"gatehouse_auth_failures_total", "counter"},
       {"gatehouse_sessions_created_total", "counter"},
       {"gatehouse_sessions_revoked_total", "counter"},
+      {"gatehouse_tls_handshake_failures_total", "counter"},
       {"gatehouse_streams_active", "gauge"},
       {"gatehouse_events_published_total", "counter"},
       {"gatehouse_events_delivered_total", "counter"},

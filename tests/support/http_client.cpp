@@ -5,7 +5,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json/parse.hpp>
+
+#include "support/tls_client.hpp"
 
 #include <stdexcept>
 #include <strings.h>
@@ -33,13 +36,12 @@ std::string HttpResponse::detail() const {
   return d && d->is_string() ? std::string(d->get_string()) : std::string();
 }
 
-HttpResponse http(std::uint16_t port, std::string const& method, std::string const& target, std::string const& body,
-                  Headers const& headers) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(std::chrono::seconds(10));
-  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+namespace {
 
+// One request and its response on a connected stream (plain or TLS).
+template <typename Stream>
+HttpResponse exchange_on(Stream& stream, std::uint16_t port, std::string const& method, std::string const& target,
+                         std::string const& body, Headers const& headers) {
   http_ns::request<http_ns::string_body> req;
   req.method_string(method);
   req.target(target);
@@ -62,8 +64,34 @@ HttpResponse http(std::uint16_t port, std::string const& method, std::string con
   out.status = static_cast<int>(res.result_int());
   out.body = res.body();
   for (auto const& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  return out;
+}
+
+}  // namespace
+
+HttpResponse http(std::uint16_t port, std::string const& method, std::string const& target, std::string const& body,
+                  Headers const& headers) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(std::chrono::seconds(10));
+  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  HttpResponse out = exchange_on(stream, port, method, target, body, headers);
   beast::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  return out;
+}
+
+HttpResponse https(std::uint16_t port, TlsTrust const& trust, std::string const& method, std::string const& target,
+                   std::string const& body, Headers const& headers) {
+  asio::io_context ioc;
+  auto ctx = verifying_client_context(trust);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+  beast::get_lowest_layer(stream).connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  stream.handshake(asio::ssl::stream_base::client);
+  HttpResponse out = exchange_on(stream, port, method, target, body, headers);
+  beast::error_code ignored;
+  stream.shutdown(ignored);  // close_notify both ways, under the same deadline
   return out;
 }
 

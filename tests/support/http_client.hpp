@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <utility>
@@ -25,6 +26,16 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 HttpResponse http(std::uint16_t port, std::string const& method, std::string const& target,
                   std::string const& body = {}, Headers const& headers = {});
+
+// A TLS client's trust: only this CA, and the certificate must name 127.0.0.1 (the clients
+// verify both, as a real client does).
+struct TlsTrust {
+  std::filesystem::path ca_file;
+};
+
+// http() over TLS, verifying the server against `trust`; throws when the handshake fails.
+HttpResponse https(std::uint16_t port, TlsTrust const& trust, std::string const& method, std::string const& target,
+                   std::string const& body = {}, Headers const& headers = {});
 
 // Shorthands with an optional bearer token.
 HttpResponse get(std::uint16_t port, std::string const& target, std::string const& bearer = {});

@@ -7,11 +7,16 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/json/parse.hpp>
+
+#include "support/tls_client.hpp"
 
 #include <stdexcept>
 #include <strings.h>
+#include <variant>
 
 namespace gatehouse::testing {
 
@@ -46,6 +51,8 @@ bool run_until(asio::io_context& ioc, bool const& done, std::chrono::millisecond
 struct SseClient::Impl {
   asio::io_context ioc;
   tcp::socket socket{ioc};
+  std::optional<asio::ssl::context> tls_context;
+  std::optional<asio::ssl::stream<tcp::socket&>> tls;  // set: the stream is read and written through it
   std::string buffer;  // received, not yet parsed
   int status = 0;
   std::string body;
@@ -60,12 +67,17 @@ struct SseClient::Impl {
     constexpr std::size_t chunk = 64 * 1024;
     std::size_t const old_size = buffer.size();
     buffer.resize(old_size + chunk);
-    socket.async_read_some(asio::buffer(buffer.data() + old_size, chunk), [&](boost::system::error_code ec, std::size_t n) {
+    auto on_read = [&](boost::system::error_code ec, std::size_t n) {
       buffer.resize(old_size + n);
       // A read cancelled by our own deadline is not the end of the stream.
       if (ec && ec != asio::error::operation_aborted) eof = true;
       done = true;
-    });
+    };
+    if (tls) {
+      tls->async_read_some(asio::buffer(buffer.data() + old_size, chunk), on_read);
+    } else {
+      socket.async_read_some(asio::buffer(buffer.data() + old_size, chunk), on_read);
+    }
     if (!run_until(ioc, done, timeout)) {
       socket.cancel();
       run_until(ioc, done, 1s);  // let the cancelled read finish
@@ -79,7 +91,24 @@ struct SseClient::Impl {
 SseClient::SseClient(std::uint16_t port, std::string const& target, Headers const& headers)
     : impl_(std::make_unique<Impl>()) {
   impl_->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  asio::write(impl_->socket, asio::buffer(request_text(port, target, headers)));
+  open(port, target, headers);
+}
+
+SseClient::SseClient(std::uint16_t port, TlsTrust const& trust, std::string const& target, Headers const& headers)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  impl_->tls_context.emplace(verifying_client_context(trust));
+  impl_->tls.emplace(impl_->socket, *impl_->tls_context);
+  impl_->tls->handshake(asio::ssl::stream_base::client);
+  open(port, target, headers);
+}
+
+void SseClient::open(std::uint16_t port, std::string const& target, Headers const& headers) {
+  if (impl_->tls) {
+    asio::write(*impl_->tls, asio::buffer(request_text(port, target, headers)));
+  } else {
+    asio::write(impl_->socket, asio::buffer(request_text(port, target, headers)));
+  }
   while (impl_->buffer.find("\r\n\r\n") == std::string::npos) {
     if (!impl_->read_more(10s) && impl_->buffer.find("\r\n\r\n") == std::string::npos) {
       throw std::runtime_error("no response head: " + impl_->buffer);
@@ -180,18 +209,36 @@ bool SseClient::wait_closed(std::chrono::milliseconds timeout) {
 }
 
 struct WsClient::Impl {
+  using Plain = websocket::stream<beast::tcp_stream>;
+  using Tls = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
   asio::io_context ioc;
-  websocket::stream<beast::tcp_stream> ws{ioc};
+  std::optional<asio::ssl::context> tls_context;  // declared before the stream that uses it
+  std::variant<Plain, Tls> ws;
   beast::flat_buffer buffer;
   bool closed = false;
   std::optional<int> close_code;
   std::string close_reason;
 
+  Impl() : ws(std::in_place_type<Plain>, ioc) {}
+  explicit Impl(TlsTrust const& trust)
+      : tls_context(verifying_client_context(trust)), ws(std::in_place_type<Tls>, ioc, *tls_context) {}
+
+  template <typename Use>
+  decltype(auto) with_ws(Use&& use) {
+    return std::visit(std::forward<Use>(use), ws);
+  }
+  tcp::socket& socket() {
+    return with_ws([](auto& s) -> tcp::socket& { return beast::get_lowest_layer(s).socket(); });
+  }
+
   void note_close(boost::system::error_code ec) {
     closed = true;
     if (ec == websocket::error::closed) {
-      close_code = static_cast<int>(ws.reason().code);
-      close_reason = std::string(ws.reason().reason.data(), ws.reason().reason.size());
+      with_ws([&](auto& s) {
+        close_code = static_cast<int>(s.reason().code);
+        close_reason = std::string(s.reason().reason.data(), s.reason().reason.size());
+      });
     } else {
       close_code = 0;
     }
@@ -200,22 +247,34 @@ struct WsClient::Impl {
 
 WsClient::WsClient(std::uint16_t port, std::string const& target, Headers const& headers)
     : impl_(std::make_unique<Impl>()) {
-  beast::get_lowest_layer(impl_->ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  impl_->ws.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
-    for (auto const& [k, v] : headers) req.set(k, v);
-  }));
-  websocket::response_type res;
-  beast::error_code ec;
-  impl_->ws.handshake(res, "127.0.0.1:" + std::to_string(port), target, ec);
-  if (ec) {
-    throw std::runtime_error("WebSocket upgrade refused: " + std::to_string(res.result_int()) + " " + res.body());
-  }
+  open(port, target, headers);
+}
+
+WsClient::WsClient(std::uint16_t port, TlsTrust const& trust, std::string const& target, Headers const& headers)
+    : impl_(std::make_unique<Impl>(trust)) {
+  open(port, target, headers);
+}
+
+void WsClient::open(std::uint16_t port, std::string const& target, Headers const& headers) {
+  impl_->socket().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  if (auto* tls = std::get_if<Impl::Tls>(&impl_->ws)) tls->next_layer().handshake(asio::ssl::stream_base::client);
+  impl_->with_ws([&](auto& ws) {
+    ws.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
+      for (auto const& [k, v] : headers) req.set(k, v);
+    }));
+    websocket::response_type res;
+    beast::error_code ec;
+    ws.handshake(res, "127.0.0.1:" + std::to_string(port), target, ec);
+    if (ec) {
+      throw std::runtime_error("WebSocket upgrade refused: " + std::to_string(res.result_int()) + " " + res.body());
+    }
+  });
 }
 
 WsClient::~WsClient() {
   if (!impl_->closed) {
     beast::error_code ignored;
-    beast::get_lowest_layer(impl_->ws).socket().close(ignored);
+    impl_->socket().close(ignored);
   }
 }
 
@@ -229,14 +288,18 @@ HttpResponse WsClient::refused_upgrade(std::uint16_t port, std::string const& ta
 }
 
 void WsClient::send(std::string const& text) {
-  impl_->ws.text(true);
-  impl_->ws.write(asio::buffer(text));
+  impl_->with_ws([&](auto& ws) {
+    ws.text(true);
+    ws.write(asio::buffer(text));
+  });
 }
 
 void WsClient::send_binary(std::string const& bytes) {
-  impl_->ws.binary(true);
-  impl_->ws.write(asio::buffer(bytes));
-  impl_->ws.text(true);
+  impl_->with_ws([&](auto& ws) {
+    ws.binary(true);
+    ws.write(asio::buffer(bytes));
+    ws.text(true);
+  });
 }
 
 std::optional<boost::json::value> WsClient::receive(std::chrono::milliseconds timeout) {
@@ -244,13 +307,15 @@ std::optional<boost::json::value> WsClient::receive(std::chrono::milliseconds ti
   bool done = false;
   boost::system::error_code result;
   impl_->buffer.clear();
-  impl_->ws.async_read(impl_->buffer, [&](boost::system::error_code ec, std::size_t) {
-    result = ec;
-    done = true;
+  impl_->with_ws([&](auto& ws) {
+    ws.async_read(impl_->buffer, [&](boost::system::error_code ec, std::size_t) {
+      result = ec;
+      done = true;
+    });
   });
   if (!run_until(impl_->ioc, done, timeout)) {
     // A timed-out WebSocket read cannot be resumed: the client is done.
-    beast::get_lowest_layer(impl_->ws).socket().cancel();
+    impl_->socket().cancel();
     run_until(impl_->ioc, done, 1s);
     impl_->closed = true;
     return std::nullopt;

@@ -28,6 +28,8 @@ class SseClient {
   // Sends "GET target" and reads the response head. On a non-200 answer, status() and body()
   // tell what the server said and no stream is open.
   SseClient(std::uint16_t port, std::string const& target, Headers const& headers = {});
+  // The same over TLS, verifying the server against `trust`.
+  SseClient(std::uint16_t port, TlsTrust const& trust, std::string const& target, Headers const& headers = {});
   ~SseClient();
 
   int status() const;
@@ -45,12 +47,15 @@ class SseClient {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  void open(std::uint16_t port, std::string const& target, Headers const& headers);
 };
 
 class WsClient {
  public:
   // Performs the upgrade; throws std::runtime_error (with the HTTP answer) when refused.
   WsClient(std::uint16_t port, std::string const& target, Headers const& headers = {});
+  // The same over TLS (wss), verifying the server against `trust`.
+  WsClient(std::uint16_t port, TlsTrust const& trust, std::string const& target, Headers const& headers = {});
   ~WsClient();
 
   // What a refused upgrade answered (status, body), for the 401 cases.
@@ -69,6 +74,7 @@ class WsClient {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  void open(std::uint16_t port, std::string const& target, Headers const& headers);
 };
 
 }  // namespace gatehouse::testing

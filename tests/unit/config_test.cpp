@@ -50,6 +50,8 @@ std::vector<std::pair<std::string, std::string>> const all_flags = {
     {"max-connections", "GATEHOUSE_MAX_CONNECTIONS"},
     {"request-timeout", "GATEHOUSE_REQUEST_TIMEOUT"},
     {"cors-origins", "GATEHOUSE_CORS_ORIGINS"},
+    {"tls-cert", "GATEHOUSE_TLS_CERT"},
+    {"tls-key", "GATEHOUSE_TLS_KEY"},
     {"log-level", "GATEHOUSE_LOG_LEVEL"},
     {"admin-socket", "GATEHOUSE_ADMIN_SOCKET"},
     {"dev", "GATEHOUSE_DEV"},
@@ -82,6 +84,18 @@ TEST(Config, DefaultsWithNoFlagsAndNoEnvironment) {
   EXPECT_FALSE(c.dev);
   EXPECT_GE(c.threads, 1u);
   EXPECT_EQ(c.log_level, gatehouse::log::Level::info);
+}
+
+TEST(Config, TlsNeedsBothTheCertificateAndTheKey) {
+  EXPECT_FALSE(parse({}).config.tls());
+  auto both = parse({"--tls-cert", "/etc/g/cert.pem"}, {{"GATEHOUSE_TLS_KEY", "/etc/g/key.pem"}});
+  ASSERT_EQ(both.error, "");
+  EXPECT_TRUE(both.config.tls());
+  EXPECT_EQ(both.config.tls_cert, "/etc/g/cert.pem");
+  EXPECT_EQ(both.config.tls_key, "/etc/g/key.pem");
+  expect_one_line_error(parse({"--tls-cert", "/etc/g/cert.pem"}), "--tls-cert needs --tls-key");
+  expect_one_line_error(parse({}, {{"GATEHOUSE_TLS_KEY", "/etc/g/key.pem"}}), "--tls-key needs --tls-cert");
+  expect_one_line_error(parse({"--tls-cert="}), "--tls-cert expects a path");
 }
 
 TEST(Config, TheSecretsKeyDefaultsToLiveNextToTheDatabase) {

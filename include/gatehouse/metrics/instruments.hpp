@@ -15,6 +15,7 @@ struct Instruments {
   Family<Counter>& auth_failures;     // reason: the error's machine-readable code
   Family<Counter>& sessions_created;  // kind: user | anonymous
   Counter& sessions_revoked;
+  Counter& tls_handshake_failures;
   Histogram& db_read_duration;
   Histogram& db_write_duration;
 };

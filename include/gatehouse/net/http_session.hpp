@@ -4,6 +4,7 @@
 #include "gatehouse/api/dispatcher.hpp"
 #include "gatehouse/net/connection_registry.hpp"
 #include "gatehouse/net/stream_context.hpp"
+#include "gatehouse/net/tls_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -26,5 +27,11 @@ struct HttpLimits {
 // A response carrying a StreamUpgrade hands the connection to the SSE or WebSocket session.
 boost::asio::awaitable<void> serve_http_connection(boost::asio::ip::tcp::socket socket, api::Dispatcher const& dispatcher,
                                                    StreamContext& streams, HttpLimits limits);
+
+// The same over TLS: the handshake first, under the request deadline; a failed one is counted,
+// logged at debug and the connection closed. Ends with close_notify.
+boost::asio::awaitable<void> serve_https_connection(boost::asio::ip::tcp::socket socket, TlsContextPtr tls,
+                                                    api::Dispatcher const& dispatcher, StreamContext& streams,
+                                                    HttpLimits limits);
 
 }  // namespace gatehouse::net

@@ -6,13 +6,14 @@
 #include "gatehouse/net/stream_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 namespace gatehouse::net {
 
 // Owns the connection from here on; removes `registration` from the connection registry when done.
-// Takes the bare socket (see serve_websocket).
-boost::asio::awaitable<void> serve_sse(boost::asio::ip::tcp::socket socket, api::StreamUpgrade upgrade,
-                                       StreamContext& ctx, std::uint64_t registration);
+// Transport: the bare socket (see serve_websocket) or the TLS stream; instantiated for both in
+// sse_session.cpp.
+template <typename Transport>
+boost::asio::awaitable<void> serve_sse(Transport transport, api::StreamUpgrade upgrade, StreamContext& ctx,
+                                       std::uint64_t registration);
 
 }  // namespace gatehouse::net

@@ -6,16 +6,17 @@
 #include "gatehouse/net/stream_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 namespace gatehouse::net {
 
-// Takes the bare socket, not a beast::tcp_stream: moving a tcp_stream allocates a new state and
-// leaves the old one allocated in the moved-from object, which a coroutine parameter keeps for
-// the life of the stream.
-boost::asio::awaitable<void> serve_websocket(boost::asio::ip::tcp::socket socket,
+// Transport: a plain connection hands over the bare socket, not a beast::tcp_stream: moving a
+// tcp_stream allocates a new state and leaves the old one allocated in the moved-from object,
+// which a coroutine parameter keeps for the life of the stream. A TLS connection hands over its
+// TlsStream, which moves by pointer. Instantiated for both in ws_session.cpp.
+template <typename Transport>
+boost::asio::awaitable<void> serve_websocket(Transport transport,
                                              boost::beast::http::request<boost::beast::http::string_body> request,
                                              api::StreamUpgrade upgrade, StreamContext& ctx, std::uint64_t registration);
 
