@@ -3,6 +3,7 @@
 #include "gatehouse/api/error_mapping.hpp"
 #include "gatehouse/api/request_id.hpp"
 #include "gatehouse/api/stream_upgrade.hpp"
+#include "gatehouse/net/beast_request.hpp"
 #include "gatehouse/net/sse_session.hpp"
 #include "gatehouse/net/ws_session.hpp"
 
@@ -14,7 +15,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <optional>
 
@@ -27,31 +27,6 @@ namespace http = beast::http;
 namespace {
 
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-
-class BeastHeaders final : public api::HeaderSource {
- public:
-  explicit BeastHeaders(http::fields const& fields) : fields_(fields) {}
-  std::string_view get(std::string_view name) const override {
-    auto it = fields_.find(name);
-    return it == fields_.end() ? std::string_view() : std::string_view(it->value());
-  }
-
- private:
-  http::fields const& fields_;
-};
-
-api::Method method_of(http::verb verb) {
-  switch (verb) {
-    case http::verb::get: return api::Method::get;
-    case http::verb::head: return api::Method::head;
-    case http::verb::post: return api::Method::post;
-    case http::verb::put: return api::Method::put;
-    case http::verb::patch: return api::Method::patch;
-    case http::verb::delete_: return api::Method::del;
-    case http::verb::options: return api::Method::options;
-    default: return api::Method::other;
-  }
-}
 
 http::response<http::string_body> to_beast(api::Response&& r, std::string_view request_id, unsigned version,
                                            bool keep_alive) {
@@ -76,17 +51,6 @@ struct ConnectionState {
   bool idle = true;  // touched on the connection's executor only
   explicit ConnectionState(asio::ip::tcp::socket&& s) : stream(std::in_place, std::move(s)) {}
 };
-
-std::optional<ErrorCode> read_error_code(beast::error_code ec) {
-  if (ec == http::error::header_limit) return ErrorCode::headers_too_large;
-  if (ec == http::error::body_limit) return ErrorCode::payload_too_large;
-  // Any other parser error is a malformed request; a client that went away gets no answer.
-  bool const parser_error = &ec.category() == &http::make_error_code(http::error::bad_target).category();
-  if (parser_error && ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return ErrorCode::bad_request;
-  }
-  return std::nullopt;
-}
 
 // After refusing a request whose body is still arriving (413), closing at once would make the
 // kernel answer the unread bytes with a reset that can destroy the refusal in flight. Like
@@ -183,16 +147,7 @@ asio::awaitable<void> serve_http_connection(asio::ip::tcp::socket socket, api::D
       response = api::error_response(Failure(ErrorCode::uri_too_long));
     } else {
       BeastHeaders headers(req);
-      api::Request request;
-      request.method = method_of(req.method());
-      auto const question = target.find('?');
-      request.path = target.substr(0, question);
-      request.query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-      request.body = req.body();
-      request.headers = &headers;
-      request.client_address = client_address;
-      request.websocket_upgrade = beast::websocket::is_upgrade(req);
-      request.request_id = request_id;
+      api::Request const request = api_request(req, headers, client_address, request_id);
       response = co_await dispatcher.dispatch(request);
     }
     if (response.upgrade) {
