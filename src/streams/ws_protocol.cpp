@@ -14,6 +14,16 @@ namespace {
 // How much of an unknown type is echoed back: enough to recognise it, not an amplifier.
 constexpr std::size_t max_echoed_type_size = 64;
 
+// At most max bytes of text, never ending inside a UTF-8 sequence (text is valid UTF-8: the
+// strict parser checked it). A cut sequence would make the reply invalid UTF-8, which a client
+// must treat as a protocol error in a text frame and fail the connection (RFC 6455 §8.1).
+std::string_view utf8_prefix(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // a continuation byte
+  return text.substr(0, end);
+}
+
 }  // namespace
 
 WsCommand parse_ws_message(std::string_view text, bool binary) {
@@ -28,7 +38,7 @@ WsCommand parse_ws_message(std::string_view text, bool binary) {
   std::string_view const kind = type->get_string();
   if (kind == "ping") return WsPing{};
   if (kind != "subscribe" && kind != "unsubscribe") {
-    return WsInvalid{"Unknown message type: " + std::string(kind.substr(0, max_echoed_type_size))};
+    return WsInvalid{"Unknown message type: " + std::string(utf8_prefix(kind, max_echoed_type_size))};
   }
   auto const* rid = msg.if_contains("research_id");
   if (!rid || !rid->is_string() || rid->get_string().empty() || rid->get_string().size() > max_ws_research_id_size) {

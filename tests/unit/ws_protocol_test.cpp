@@ -61,6 +61,20 @@ TEST(WsProtocol, AnUnknownTypeIsEchoedShortened) {
             "Unknown message type: " + std::string(64, 'x'));
 }
 
+// Found by fuzz_ws_message: the echo was cut at 64 bytes even inside a UTF-8 sequence, and the
+// reply (a text frame) was then not UTF-8, which a conforming client fails the connection for.
+TEST(WsProtocol, AnUnknownTypeIsShortenedOnACharacterBoundary) {
+  std::string const type = std::string(63, 'x') + "\xc3\xa9";  // 'é' spans bytes 64 and 65
+  auto const detail = invalid_detail(R"({"type":")" + type + R"("})");
+  EXPECT_EQ(detail, "Unknown message type: " + std::string(63, 'x'));
+  auto const reply = gatehouse::json::parse_strict(*ws_error_message(detail));
+  ASSERT_TRUE(reply.has_value()) << "the reply is not valid JSON (UTF-8)";
+  EXPECT_EQ(reply->at("detail").as_string(), detail);
+
+  std::string const emoji = std::string(62, 'x') + "\xf0\x9f\x98\x80";  // 4 bytes from byte 63
+  EXPECT_EQ(invalid_detail(R"({"type":")" + emoji + R"("})"), "Unknown message type: " + std::string(62, 'x'));
+}
+
 TEST(WsProtocol, TheErrorReplyIsAJsonObjectCarryingTheDetail) {
   auto const reply = gatehouse::json::parse_strict(*ws_error_message("Not subscribed to r_1"));
   ASSERT_TRUE(reply && reply->is_object());
