@@ -3,7 +3,7 @@
 #include "gatehouse/api/error_mapping.hpp"
 #include "gatehouse/api/request_id.hpp"
 #include "gatehouse/util/log.hpp"
-#include "net/beast_messages.hpp"
+#include "gatehouse/net/beast_messages.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -95,17 +95,8 @@ asio::awaitable<void> serve_admin_connection(local::socket socket, api::Dispatch
       response = api::error_response(
           Failure(ErrorCode::forbidden, "admin socket: " + who + " is neither the server's user nor root"));
     } else {
-      std::string_view const target = req.target();
       BeastHeaders headers(req);
-      api::Request request;
-      request.method = method_of(req.method());
-      auto const question = target.find('?');
-      request.path = target.substr(0, question);
-      request.query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-      request.body = req.body();
-      request.headers = &headers;
-      request.client_address = "admin-socket";
-      request.request_id = request_id;
+      api::Request const request = api_request(req, headers, "admin-socket", request_id);
       response = co_await dispatcher.dispatch(request);
     }
     auto res = to_beast(std::move(response), request_id, req.version(), req.keep_alive() && allowed);

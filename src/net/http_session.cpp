@@ -1,10 +1,9 @@
 #include "gatehouse/net/http_session.hpp"
 
-#include "net/beast_messages.hpp"
-
 #include "gatehouse/api/error_mapping.hpp"
 #include "gatehouse/api/request_id.hpp"
 #include "gatehouse/api/stream_upgrade.hpp"
+#include "gatehouse/net/beast_messages.hpp"
 #include "gatehouse/net/sse_session.hpp"
 #include "gatehouse/net/ws_session.hpp"
 #include "gatehouse/metrics/instruments.hpp"
@@ -170,16 +169,7 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, [[maybe_unu
       response = api::error_response(Failure(ErrorCode::uri_too_long));
     } else {
       BeastHeaders headers(req);
-      api::Request request;
-      request.method = method_of(req.method());
-      auto const question = target.find('?');
-      request.path = target.substr(0, question);
-      request.query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-      request.body = req.body();
-      request.headers = &headers;
-      request.client_address = client_address;
-      request.websocket_upgrade = beast::websocket::is_upgrade(req);
-      request.request_id = request_id;
+      api::Request const request = api_request(req, headers, client_address, request_id);
       response = co_await dispatcher.dispatch(request);
     }
     if (response.upgrade) {

@@ -1,6 +1,6 @@
 #include "gatehouse/net/ws_session.hpp"
 
-#include "gatehouse/json/strict_json.hpp"
+#include "gatehouse/streams/ws_protocol.hpp"
 #include "net/stream_core.hpp"
 #include "net/transport.hpp"
 
@@ -14,8 +14,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <array>
 #include <utility>
+#include <variant>
 
 namespace gatehouse::net {
 
@@ -46,10 +48,6 @@ struct WsConnection {
 
 std::shared_ptr<std::string const> message(boost::json::object const& o) {
   return std::make_shared<std::string const>(boost::json::serialize(o));
-}
-
-std::shared_ptr<std::string const> error_message(std::string detail) {
-  return message({{"type", "error"}, {"detail", std::move(detail)}});
 }
 
 websocket::close_reason close_reason_for(CloseReason reason) {
@@ -85,45 +83,23 @@ asio::awaitable<void> read_messages(std::shared_ptr<WsConnection<Transport>> c) 
   wake_now(*c->core);
 }
 
-// Handles one client message; replies (and new subscriptions to replay) go to the outbox/subs.
+// Acts on one client message; replies (and new subscriptions to replay) go to the outbox/subs.
 void handle_message(Inbound const& in, std::vector<StreamSubscription>& subs, StreamContext& ctx,
                     streams::Outbox& outbox) {
-  if (in.binary) {
-    outbox.push(error_message("Binary messages are not supported"));
+  auto const command = streams::parse_ws_message(in.text, in.binary);
+  if (auto const* invalid = std::get_if<streams::WsInvalid>(&command)) {
+    outbox.push(streams::ws_error_message(invalid->detail));
     return;
   }
-  json::ParseFailure failure;
-  auto value = json::parse_strict(in.text, &failure, 8);
-  if (!value || !value->is_object()) {
-    outbox.push(error_message(value ? "Invalid message: expected a JSON object" : "Invalid message: " + failure.reason));
-    return;
-  }
-  auto const& msg = value->get_object();
-  auto const* type = msg.if_contains("type");
-  if (!type || !type->is_string()) {
-    outbox.push(error_message("Invalid message: type required"));
-    return;
-  }
-  std::string_view const kind = type->get_string();
-  if (kind == "ping") {
+  if (std::holds_alternative<streams::WsPing>(command)) {
     outbox.push(message({{"type", "pong"}}));
     return;
   }
-  if (kind != "subscribe" && kind != "unsubscribe") {
-    outbox.push(error_message("Unknown message type: " + std::string(kind.substr(0, 64))));
-    return;
-  }
-  auto const* rid = msg.if_contains("research_id");
-  if (!rid || !rid->is_string() || rid->get_string().empty() || rid->get_string().size() > 128) {
-    outbox.push(error_message("research_id required"));
-    return;
-  }
-  std::string const research_id(rid->get_string());
-  auto existing = std::find_if(subs.begin(), subs.end(), [&](auto const& s) { return s.research_id == research_id; });
-
-  if (kind == "unsubscribe") {
+  if (auto const* unsubscribe = std::get_if<streams::WsUnsubscribe>(&command)) {
+    std::string const& research_id = unsubscribe->research_id;
+    auto existing = std::find_if(subs.begin(), subs.end(), [&](auto const& s) { return s.research_id == research_id; });
     if (existing == subs.end()) {
-      outbox.push(error_message("Not subscribed to " + research_id));
+      outbox.push(streams::ws_error_message("Not subscribed to " + research_id));
       return;
     }
     // Anything the hub queued before this point precedes the reply; nothing follows it.
@@ -132,28 +108,18 @@ void handle_message(Inbound const& in, std::vector<StreamSubscription>& subs, St
     outbox.push(message({{"type", "unsubscribed"}, {"research_id", research_id}}));
     return;
   }
-
-  std::int64_t after_seq = 0;
-  if (auto const* after = msg.if_contains("after_seq")) {
-    if (after->is_int64() && after->get_int64() >= 0) {
-      after_seq = after->get_int64();
-    } else if (after->is_uint64()) {
-      after_seq = INT64_MAX;  // beyond any seq: live events only
-    } else {
-      outbox.push(error_message("after_seq must be a non-negative integer"));
-      return;
-    }
-  }
-  if (existing != subs.end()) {
-    outbox.push(error_message("Already subscribed to " + research_id));
+  auto const& subscribe = std::get<streams::WsSubscribe>(command);
+  if (std::any_of(subs.begin(), subs.end(), [&](auto const& s) { return s.research_id == subscribe.research_id; })) {
+    outbox.push(streams::ws_error_message("Already subscribed to " + subscribe.research_id));
     return;
   }
   if (subs.size() >= ctx.max_subscriptions) {
-    outbox.push(error_message("Too many subscriptions on one socket (max " + std::to_string(ctx.max_subscriptions) + ")"));
+    outbox.push(streams::ws_error_message("Too many subscriptions on one socket (max " +
+                                          std::to_string(ctx.max_subscriptions) + ")"));
     return;
   }
   // Replayed by the loop: "subscribed", stored events, then live.
-  subs.push_back(StreamSubscription{research_id, after_seq});
+  subs.push_back(StreamSubscription{subscribe.research_id, subscribe.after_seq});
 }
 
 }  // namespace

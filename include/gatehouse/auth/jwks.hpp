@@ -25,6 +25,12 @@ class Jwks {
   EVP_PKEY* find(std::string_view kid) const;
   std::size_t size() const { return keys_.size(); }
 
+  // Calls f(kid, key) for every key kept (the fuzz target checks what parse let through).
+  template <typename F>
+  void for_each(F&& f) const {
+    for (auto const& [kid, key] : keys_) f(std::string_view(kid), key.get());
+  }
+
  private:
   std::unordered_map<std::string, KeyPtr> keys_;
 };

@@ -1,12 +1,13 @@
 #pragma once
-// Between Beast's messages and the api layer's plain Request/Response: shared by the public
-// HTTP connections and the admin socket's.
+// Between Beast's messages and the api layer's plain Request/Response: the header view, the
+// method, the path and query split, which read errors get an answer, and the headers every
+// response carries. Shared by the public HTTP connections, the admin socket and the HTTP fuzz
+// target (which drives the same code without a socket).
 #include "gatehouse/api/request.hpp"
 #include "gatehouse/api/response.hpp"
 #include "gatehouse/errors.hpp"
 
 #include <boost/beast/core/error.hpp>
-
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -24,10 +25,12 @@ class BeastHeaders final : public api::HeaderSource {
   boost::beast::http::fields const& fields_;
 };
 
-// The refusal a failed read deserves (431, 413, 400), or nullopt when the client went away.
-std::optional<ErrorCode> read_error_code(boost::beast::error_code ec);
+// Views into req, headers, client_address and request_id, which must outlive the result.
+api::Request api_request(boost::beast::http::request<boost::beast::http::string_body> const& req,
+                         BeastHeaders const& headers, std::string_view client_address, std::string_view request_id);
 
-api::Method method_of(boost::beast::http::verb verb);
+// The refusal a read error gets (431, 413, 400), or nullopt when the client went away.
+std::optional<ErrorCode> read_error_code(boost::beast::error_code ec);
 
 // The response with the headers every answer carries (no-store, nosniff, X-Request-Id).
 boost::beast::http::response<boost::beast::http::string_body> to_beast(api::Response&& r, std::string_view request_id,
