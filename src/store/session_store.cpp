@@ -18,6 +18,21 @@ void insert_session(Tx& tx, SessionRecord const& s) {
       .run();
 }
 
+namespace {
+
+// The columns both session queries select in this order from column `first` on:
+// s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent.
+void read_session_fields(Query& q, int first, SessionRecord& s) {
+  s.principal_id = q.text(first);
+  s.kind = q.text(first + 1) == "user" ? PrincipalKind::user : PrincipalKind::anonymous;
+  s.created_at = q.int64(first + 2);
+  s.expires_at = q.int64(first + 3);
+  s.revoked_at = q.opt_int64(first + 4);
+  s.user_agent = q.opt_text(first + 5);
+}
+
+}  // namespace
+
 std::vector<SessionRecord> load_sessions(Tx& tx) {
   auto q = tx.query(
       "SELECT s.id, s.token_hash, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent "
@@ -29,12 +44,7 @@ std::vector<SessionRecord> load_sessions(Tx& tx) {
     std::string const hash = q.blob(1);
     if (hash.size() != s.token_hash.size()) continue;  // the schema's CHECK makes this unreachable
     std::memcpy(s.token_hash.data(), hash.data(), hash.size());
-    s.principal_id = q.text(2);
-    s.kind = q.text(3) == "user" ? PrincipalKind::user : PrincipalKind::anonymous;
-    s.created_at = q.int64(4);
-    s.expires_at = q.int64(5);
-    s.revoked_at = q.opt_int64(6);
-    s.user_agent = q.opt_text(7);
+    read_session_fields(q, 2, s);
     out.push_back(std::move(s));
   }
   return out;
@@ -69,12 +79,7 @@ std::vector<SessionRecord> list_sessions(Tx& tx, std::optional<std::string> cons
   while (q.next()) {
     SessionRecord s;
     s.id = q.text(0);
-    s.principal_id = q.text(1);
-    s.kind = q.text(2) == "user" ? PrincipalKind::user : PrincipalKind::anonymous;
-    s.created_at = q.int64(3);
-    s.expires_at = q.int64(4);
-    s.revoked_at = q.opt_int64(5);
-    s.user_agent = q.opt_text(6);
+    read_session_fields(q, 1, s);
     out.push_back(std::move(s));
   }
   return out;
