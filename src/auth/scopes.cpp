@@ -27,8 +27,8 @@ std::optional<Scope> parse_scope(std::string_view name) {
 
 std::vector<std::string_view> Scopes::names() const {
   std::vector<std::string_view> out;
-  for (auto const& [s, name] : table) {
-    if (has(s)) out.push_back(name);
+  for (Scope s : every_scope) {
+    if (has(s)) out.push_back(to_string(s));
   }
   return out;
 }

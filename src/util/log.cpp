@@ -1,5 +1,7 @@
 #include "gatehouse/util/log.hpp"
 
+#include "gatehouse/json/json_string.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -78,30 +80,6 @@ Sink& sink() {
   return s;
 }
 
-void append_escaped(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    auto const c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\\u00";
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 0xf]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 void append_time(std::string& out) {
   auto const now = std::chrono::system_clock::now();
   auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
@@ -154,16 +132,16 @@ std::string format_line(Level l, std::string_view msg, std::initializer_list<Fie
   line += ",\"level\":\"";
   line += names[static_cast<int>(l)];
   line += "\",\"msg\":";
-  append_escaped(line, msg);
+  json::append_json_string(line, msg);
   for (auto const& f : fields) {
     line += ',';
-    append_escaped(line, f.key);
+    json::append_json_string(line, f.key);
     line += ':';
     std::visit(
         [&line](auto const& v) {
           using T = std::decay_t<decltype(v)>;
           if constexpr (std::is_same_v<T, std::string_view>) {
-            append_escaped(line, v);
+            json::append_json_string(line, v);
           } else if constexpr (std::is_same_v<T, bool>) {
             line += v ? "true" : "false";
           } else {

@@ -47,6 +47,12 @@ TEST_F(Sessions, WhoamiDescribesTheCallersSession) {
   EXPECT_EQ(str(body, "session_id").empty(), false);
   EXPECT_LE(num(body, "expires_in"), 1800);
   EXPECT_GE(num(body, "expires_in"), 1790);
+  EXPECT_EQ(str(body, "credential"), "session");
+  EXPECT_TRUE(body.at("api_key_id").is_null());
+  // A session carries every scope of its principal, in a fixed order.
+  EXPECT_EQ(boost::json::serialize(body.at("scopes")),
+            R"(["research.read","research.write","secrets.write","sessions.read"])");
+  EXPECT_EQ(body.as_object().size(), 7u) << res.body;
 }
 
 TEST_F(Sessions, WhoamiWithoutATokenIsMissingBearerToken) {

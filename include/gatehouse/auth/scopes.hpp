@@ -16,6 +16,10 @@ enum class Scope : std::uint32_t {
   sessions_read = 1u << 3,
 };
 
+// Every scope, in the order names() lists them.
+inline constexpr Scope every_scope[] = {Scope::research_read, Scope::research_write, Scope::secrets_write,
+                                        Scope::sessions_read};
+
 class Scopes {
  public:
   constexpr Scopes() = default;
