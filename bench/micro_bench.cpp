@@ -1,6 +1,6 @@
 // Micro-benchmarks of the hot paths: session-token validation (hash + registry lookup), RS256
-// JWT verification, and JSON response building. Run: ./build/bench/gatehouse_micro_bench
-#include "gatehouse/api/response.hpp"
+// JWT verification, and whoami's response body. Run: ./build/bench/gatehouse_micro_bench
+#include "gatehouse/api/whoami_body.hpp"
 #include "gatehouse/auth/api_key_format.hpp"
 #include "gatehouse/auth/authenticator.hpp"
 #include "gatehouse/auth/jwt_signer.hpp"
@@ -9,7 +9,6 @@
 #include "gatehouse/crypto/random.hpp"
 
 #include <benchmark/benchmark.h>
-#include <boost/json/object.hpp>
 
 #include <filesystem>
 #include <memory>
@@ -136,17 +135,20 @@ void BM_JwtRs256Verification(benchmark::State& state) {
 }
 BENCHMARK(BM_JwtRs256Verification);
 
-void BM_WhoamiResponseJson(benchmark::State& state) {
+void BM_WhoamiResponseBody(benchmark::State& state) {
+  auto session = std::make_shared<auth::Session>();
+  session->id = "s_0123456789abcdef01234567";
+  session->principal_id = "p_0123456789abcdef01234567";
+  session->kind = store::PrincipalKind::user;
+  session->expires_at = 2'000'000'000;
+  auto const caller = auth::Caller::of_session(std::move(session));
   for (auto _ : state) {
-    auto r = api::json_response(200, boost::json::object{{"principal_id", "p_0123456789abcdef01234567"},
-                                                         {"kind", "user"},
-                                                         {"session_id", "s_0123456789abcdef01234567"},
-                                                         {"expires_in", 1799}});
-    benchmark::DoNotOptimize(r.body.data());
+    auto body = api::whoami_body(caller, 1'999'998'201);
+    benchmark::DoNotOptimize(body.data());
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_WhoamiResponseJson);
+BENCHMARK(BM_WhoamiResponseBody);
 
 void BM_SessionTokenMinting(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(auth::mint_opaque_token(auth::session_token_prefix));

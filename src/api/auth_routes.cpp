@@ -1,18 +1,15 @@
 // POST /auth/session, POST /auth/anonymous, POST /auth/rebind, GET /auth/bootstrap,
 // GET /auth/whoami, POST /auth/stream-ticket.
 #include "gatehouse/api/services.hpp"
+#include "gatehouse/api/whoami_body.hpp"
 #include "gatehouse/auth/opaque_token.hpp"
 #include "gatehouse/crypto/random.hpp"
 #include "gatehouse/errors.hpp"
-#include "gatehouse/json/json_string.hpp"
 #include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/store/principal_store.hpp"
 #include "gatehouse/store/rebind_store.hpp"
 #include "gatehouse/store/secret_store.hpp"
 #include "gatehouse/store/session_store.hpp"
-
-#include <array>
-#include <charconv>
 
 namespace gatehouse::api {
 
@@ -211,48 +208,7 @@ boost::asio::awaitable<Response> bootstrap(Services& s, Request const& req) {
   co_return json_response(200, body);
 }
 
-void append_nullable_string(std::string& out, std::string const* s) {
-  if (s) {
-    json::append_json_string(out, *s);
-  } else {
-    out += "null";
-  }
-}
-
-// The hot authenticated route, memory only. Its body has a fixed shape, so it is written
-// straight into the response string: no JSON document, no allocation but the string's.
-std::string whoami_body(auth::Caller const& caller, UnixSeconds now) {
-  std::string out;
-  out.reserve(256);
-  out += "{\"principal_id\":";
-  json::append_json_string(out, caller.principal_id());
-  out += ",\"kind\":";
-  json::append_json_string(out, store::to_string(caller.kind));
-  out += ",\"session_id\":";
-  append_nullable_string(out, caller.session ? &caller.session->id : nullptr);
-  out += ",\"expires_in\":";
-  if (auto const expires_at = caller.expires_at()) {
-    std::array<char, 24> digits;
-    auto const end = std::to_chars(digits.data(), digits.data() + digits.size(), *expires_at - now).ptr;
-    out.append(digits.data(), end);
-  } else {
-    out += "null";
-  }
-  out += caller.session ? ",\"credential\":\"session\"" : ",\"credential\":\"api_key\"";
-  out += ",\"api_key_id\":";
-  append_nullable_string(out, caller.api_key ? &caller.api_key->id : nullptr);
-  out += ",\"scopes\":[";
-  bool first = true;
-  for (auth::Scope scope : auth::every_scope) {
-    if (!caller.scopes.has(scope)) continue;
-    if (!first) out.push_back(',');
-    first = false;
-    json::append_json_string(out, auth::to_string(scope));
-  }
-  out += "]}";
-  return out;
-}
-
+// The hot authenticated route, memory only.
 boost::asio::awaitable<Response> whoami(Services& s, Request const& req) {
   UnixSeconds const now = now_unix();
   auto const caller = require_any_caller(s, req);
