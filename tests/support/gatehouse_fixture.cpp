@@ -47,7 +47,16 @@ void GatehouseTest::restart() {
 }
 
 void GatehouseTest::stop_server() {
-  if (server_ && server_->running()) server_->stop();
+  if (!server_ || !server_->running()) return;
+  server_->stop();
+  // A sanitizer report the server made after the test's last request (at shutdown, say) fails
+  // the test as surely as one that cut a request short.
+  std::string const out = server_->output();
+  for (char const* report : {"WARNING: ThreadSanitizer", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error:"}) {
+    if (out.find(report) == std::string::npos) continue;
+    ADD_FAILURE() << "the server's sanitizer reported:\n" << out;
+    break;
+  }
 }
 
 std::string GatehouseTest::mint_jwt(std::string const& sub, auth::ClerkTokenSpec spec) const {
