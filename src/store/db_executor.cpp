@@ -109,10 +109,17 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
   if (jobs.empty()) return;
   std::vector<std::function<void()>> hooks;
   std::vector<Job*> succeeded;
+  bool began = false;
   try {
     db_->exec("BEGIN IMMEDIATE");
+    began = true;
   } catch (...) {
     for (auto& job : jobs) *job.error = std::current_exception();
+  }
+  if (!began) {
+    // Completed only once this thread has left the handler: a completion resumes the caller on
+    // another thread, which rethrows the same exception object, and this thread's hold on it
+    // (released at the end of the handler) must be gone by then, as everywhere else here.
     for (auto& job : jobs) job.done();
     jobs.clear();
     return;

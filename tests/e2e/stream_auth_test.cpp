@@ -112,11 +112,13 @@ TEST_F(StreamAuth, RevokedTokenIsRefused) {
 }
 
 TEST_F(StreamAuth, ExpiredTokenIsRefused) {
-  start({"--session-ttl", "1"});
+  // Expiry is to the whole second: with a 1-second TTL a token minted late in a second could
+  // expire before the research is created (seen under TSan). With 2 it lives at least a second,
+  // and has expired 2.1 s after the research was made, wherever in a second it was minted.
+  start({"--session-ttl", "2"});
   std::string const token = anonymous_session("stream-auth-expiring");
   std::string const research = create_research(port(), token);
-  // Waiting out a TTL is inherent: one second, plus one for the whole-second expiry.
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // waiting out a TTL is inherent
   SseClient sse(port(), events_path(research), bearer(token));
   EXPECT_TRUE(IsError(refusal_of(sse), 401, "Token expired"));
   EXPECT_TRUE(IsError(WsClient::refused_upgrade(port(), "/ws", bearer(token)), 401, "Token expired"));

@@ -238,10 +238,9 @@ class GroupCommit : public ::testing::Test {
     blocked.get_future().wait();
     commits_before = f.db().stats().commits;
 
-    asio::io_context io;
     auto guard = asio::make_work_guard(io);
     std::vector<std::thread> threads;
-    for (int i = 0; i < 4; ++i) threads.emplace_back([&io] { io.run(); });
+    for (int i = 0; i < 4; ++i) threads.emplace_back([this] { io.run(); });
     for (int k = 0; k < jobs; ++k) asio::co_spawn(io, grouped_job(state, k, mode_of(k)), asio::detached);
     while (state.submitted.load() < jobs) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     // The last submissions are a few instructions away from the queue; give them ample time.
@@ -252,6 +251,9 @@ class GroupCommit : public ::testing::Test {
     for (auto& t : threads) t.join();
   }
 
+  // Declared first, destroyed last: the database thread (in f) may still be inside post() for
+  // the last completion when run_group returns.
+  asio::io_context io;
   StoreFixtureDb f;
   sqlite3* observer = nullptr;
   GroupState state;
@@ -372,9 +374,11 @@ asio::awaitable<void> use_from_coroutine(DbExecutor& db, CoroutineResult& out) {
 }
 
 TEST(DbExecutor, CoAwaitReturnsValuesAndRethrowsOnTheCallersExecutor) {
+  // The io_context outlives the database thread: that thread may still be inside post() (waking
+  // a thread of `io`) after the completion it posted has run (TSan caught it destroyed there).
+  asio::io_context io;
   StoreFixtureDb f;
   CoroutineResult out;
-  asio::io_context io;
   asio::co_spawn(io, use_from_coroutine(f.db(), out), asio::detached);
   io.run();  // on this thread only
   EXPECT_EQ(out.value, "written");
