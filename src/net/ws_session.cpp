@@ -38,7 +38,8 @@ struct Inbound {
 };
 
 // A WebSocket keeps its deadlines itself (Beast's websocket timeouts), so a plain one sits on
-// the bare socket: a tcp_stream's timer state would cost every idle stream (about 0.7 KiB).
+// the bare socket: a tcp_stream's timer state and its read operation cost every idle stream
+// about 0.25 KiB (measured at 19,000 streams).
 // Under TLS the ssl_stream keeps its tcp_stream, as the HTTP connection made it.
 template <typename Transport>
 using WsNextLayer = std::conditional_t<TransportTraits<Transport>::tls, TlsStream, asio::ip::tcp::socket>;
