@@ -41,12 +41,11 @@ std::string whoami_body(auth::Caller const& caller, UnixSeconds now) {
   append_nullable_string(out, caller.api_key ? &caller.api_key->id : nullptr);
   out += ",\"scopes\":[";
   bool first = true;
-  for (auth::Scope scope : auth::every_scope) {
-    if (!caller.scopes.has(scope)) continue;
+  caller.scopes.for_each_name([&](std::string_view name) {
     if (!first) out.push_back(',');
     first = false;
-    json::append_json_string(out, auth::to_string(scope));
-  }
+    json::append_json_string(out, name);
+  });
   out += "]}";
   return out;
 }

@@ -16,9 +16,12 @@ enum class Scope : std::uint32_t {
   sessions_read = 1u << 3,
 };
 
-// Every scope, in the order names() lists them.
+// Every scope, in the order they are listed everywhere (whoami, key listings).
 inline constexpr Scope every_scope[] = {Scope::research_read, Scope::research_write, Scope::secrets_write,
                                         Scope::sessions_read};
+
+std::string_view to_string(Scope scope);                   // "research.read", ...
+std::optional<Scope> parse_scope(std::string_view name);  // its inverse
 
 class Scopes {
  public:
@@ -31,14 +34,18 @@ class Scopes {
   constexpr std::uint32_t bits() const { return bits_; }
   static constexpr Scopes from_bits(std::uint32_t bits) { return Scopes(bits & 0xfu); }
 
-  std::vector<std::string_view> names() const;  // in the order of the table above
+  // Calls f with the name of each scope held, in every_scope's order, allocating nothing (whoami).
+  template <typename F>
+  void for_each_name(F&& f) const {
+    for (Scope s : every_scope) {
+      if (has(s)) f(to_string(s));
+    }
+  }
+  std::vector<std::string_view> names() const;  // the same names, collected
 
  private:
   constexpr explicit Scopes(std::uint32_t bits) : bits_(bits) {}
   std::uint32_t bits_ = 0;
 };
-
-std::string_view to_string(Scope scope);
-std::optional<Scope> parse_scope(std::string_view name);  // "research.read", ...
 
 }  // namespace gatehouse::auth
