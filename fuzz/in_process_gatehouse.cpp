@@ -4,12 +4,9 @@
 
 #include "gatehouse/api/cors.hpp"
 #include "gatehouse/api/router.hpp"
-#include "gatehouse/api/services.hpp"
-#include "gatehouse/auth/api_key_usage.hpp"
-#include "gatehouse/auth/jwks_provider.hpp"
+#include "gatehouse/api/routes.hpp"
+#include "gatehouse/app/components.hpp"
 #include "gatehouse/auth/jwt_signer.hpp"
-#include "gatehouse/config.hpp"
-#include "gatehouse/net/url.hpp"
 #include "gatehouse/util/clock.hpp"
 #include "gatehouse/util/log.hpp"
 
@@ -39,12 +36,12 @@ std::filesystem::path make_temp_dir() {
   return pattern;
 }
 
-Config fuzz_config(std::filesystem::path const& dir) {
-  Config config;
+app::Config fuzz_config(std::filesystem::path const& dir) {
+  app::Config config;
   config.db_path = dir / "gatehouse.db";
   config.jwks_url = "file://" + (std::filesystem::path(GATEHOUSE_FUZZ_KEY_DIR) / "fuzz_rs256.jwks.json").string();
-  config.session_rate_limit = RateLimit{};
-  config.failed_auth_rate_limit = RateLimit{};
+  config.session_rate_limit = api::RateLimit{};
+  config.failed_auth_rate_limit = api::RateLimit{};
   config.cors_origins = "https://app.example";
   config.log_level = log::Level::error;
   return config;
@@ -69,41 +66,18 @@ class FixedHeaders final : public api::HeaderSource {
 struct InProcessGatehouse::Parts {
   explicit Parts(std::filesystem::path const& dir)
       : config(fuzz_config(dir)),
-        secret_box(crypto::SecretBox::from_key_file(config.effective_secrets_key_path())),
-        db(config.db_path, store::DatabaseOptions{std::chrono::milliseconds(5000), false}),
-        extender(db, config.session_ttl),
-        api_key_usage(db),
-        jwks(ioc.get_executor(), blocking.get_executor(), jwks_options(config)),
-        authenticator(sessions, api_keys, api_key_usage, config.api_key_prefix, &jwks,
-                      auth::JwtPolicy{config.issuer, config.authorized_parties, config.clock_skew}),
-        limits(config),
-        services{config, db, sessions, api_keys, tickets, authenticator, secret_box, extender, hub, limits, &jwks},
+        components(config, crypto::SecretBox::from_key_file(config.effective_secrets_key_path()), ioc.get_executor(),
+                   blocking.get_executor(),
+                   app::ComponentOptions{store::DatabaseOptions{std::chrono::milliseconds(5000), false}, true}),
         dispatcher(router, *api::CorsPolicy::parse(config.cors_origins)) {
-    api::add_all_routes(router, services);
+    api::add_all_routes(router, components.services);
   }
 
-  static auth::JwksProviderOptions jwks_options(Config const& config) {
-    auth::JwksProviderOptions options;
-    options.url = *net::parse_url(*config.jwks_url);
-    return options;
-  }
-
-  Config config;
+  app::Config config;
   asio::io_context ioc;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(ioc);
   asio::thread_pool blocking{1};
-  crypto::SecretBox secret_box;
-  auth::SessionRegistry sessions;
-  auth::StreamTickets tickets;
-  streams::EventHub hub;
-  store::DbExecutor db;
-  auth::SessionExtender extender;
-  auth::ApiKeyRegistry api_keys;
-  auth::ApiKeyUsage api_key_usage;
-  auth::JwksProvider jwks;
-  auth::Authenticator authenticator;
-  api::ClientLimits limits;
-  api::Services services;
+  app::Components components;
   api::Router router;
   api::Dispatcher dispatcher;
 };
@@ -111,8 +85,7 @@ struct InProcessGatehouse::Parts {
 InProcessGatehouse::InProcessGatehouse() : dir_(make_temp_dir()) {
   log::set_level(log::Level::error);
   parts_ = std::make_unique<Parts>(dir_);
-  parts_->jwks.start();
-  while (!parts_->jwks.current()) parts_->ioc.run_one();
+  while (!parts_->components.jwks->current()) parts_->ioc.run_one();
 
   auto call = [this](api::Method method, std::string const& path, std::string const& authorization, std::string_view body) {
     FixedHeaders headers({{"Authorization", authorization}});
@@ -146,7 +119,7 @@ InProcessGatehouse::InProcessGatehouse() : dir_(make_temp_dir()) {
 }
 
 InProcessGatehouse::~InProcessGatehouse() {
-  parts_->jwks.stop();
+  parts_->components.jwks->stop();
   parts_.reset();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);

@@ -2,7 +2,7 @@
 // `gatehouse admin ...` is the admin client instead (src/admin/).
 #include "gatehouse/admin/admin_cli.hpp"
 #include "gatehouse/app/server.hpp"
-#include "gatehouse/config.hpp"
+#include "gatehouse/app/config.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -13,7 +13,7 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  gatehouse::EnvLookup const env = [](std::string const& name) -> std::optional<std::string> {
+  gatehouse::app::EnvLookup const env = [](std::string const& name) -> std::optional<std::string> {
     char const* value = std::getenv(name.c_str());
     if (!value) return std::nullopt;
     return std::string(value);
@@ -22,9 +22,9 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     return gatehouse::admin::run_admin(args, env);
   }
-  auto const parsed = gatehouse::parse_config(args, env);
+  auto const parsed = gatehouse::app::parse_config(args, env);
   if (parsed.help) {
-    std::fputs(gatehouse::usage().c_str(), stdout);
+    std::fputs(gatehouse::app::usage().c_str(), stdout);
     return 0;
   }
   if (!parsed.error.empty()) {
@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (parsed.check) {
-    std::fputs(gatehouse::describe_settings(parsed.settings).c_str(), stdout);
+    std::fputs(gatehouse::app::describe_settings(parsed.settings).c_str(), stdout);
     std::fputs("configuration ok\n", stdout);
     return 0;
   }

@@ -25,12 +25,12 @@ struct SocketLookup {
 };
 
 // The same default as the server's: from --database, else from the server's own configuration.
-SocketLookup find_socket(AdminInvocation const& inv, EnvLookup const& env) {
+SocketLookup find_socket(AdminInvocation const& inv, app::EnvLookup const& env) {
   if (inv.socket) return {inv.socket, {}, false};
   if (inv.database) return {std::filesystem::path(inv.database->string() + ".admin.sock"), {}, false};
   std::vector<std::string> config_args;
   if (inv.config_file) config_args = {"--config", *inv.config_file};
-  auto const parsed = parse_config(config_args, env);
+  auto const parsed = app::parse_config(config_args, env);
   if (!parsed.error.empty()) return {std::nullopt, parsed.error, false};
   auto path = parsed.config.effective_admin_socket();
   return {path, {}, !path};
@@ -49,7 +49,7 @@ void print_refusal(AdminReply const& reply) {
 
 }  // namespace
 
-int run_admin(std::vector<std::string> const& args, EnvLookup const& env) {
+int run_admin(std::vector<std::string> const& args, app::EnvLookup const& env) {
   std::error_code cwd_error;
   auto const cwd = std::filesystem::current_path(cwd_error);
   auto const parsed = parse_admin_command(args, cwd);

@@ -2,11 +2,9 @@
 // principals and sessions, revoking sessions, setting a plan, an online backup. They use the
 // same store and registries as the public routes; revocations take the logout path, so streams
 // close as they do on logout. Listing and backup run on the database thread.
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/json_body.hpp"
+#include "gatehouse/api/routes.hpp"
 #include "gatehouse/errors.hpp"
-#include "gatehouse/store/online_backup.hpp"
-#include "gatehouse/store/principal_store.hpp"
-#include "gatehouse/store/session_store.hpp"
 #include "gatehouse/util/log.hpp"
 
 #include <charconv>
@@ -18,9 +16,6 @@ namespace {
 
 constexpr std::int64_t default_limit = 100;
 constexpr std::int64_t max_limit = 10'000;
-// 256 pages (1 MiB at SQLite's default page size) per database job: the writes queued meanwhile
-// wait for one step, never for the whole copy.
-constexpr int backup_pages_per_step = 256;
 
 std::size_t limit_param(Request const& req) {
   auto const text = req.query_param("limit");
@@ -57,7 +52,7 @@ boost::asio::awaitable<Response> list_principals(Services& s, Request const& req
     }
   }
   std::size_t const limit = limit_param(req);
-  auto const principals = co_await s.db.read([&](store::Tx& tx) { return store::list_principals(tx, kind, limit); });
+  auto const principals = co_await s.domain.principals.list(kind, limit);
   boost::json::array items;
   for (auto const& p : principals) {
     boost::json::object item{{"id", p.id},
@@ -80,16 +75,10 @@ boost::asio::awaitable<Response> list_sessions(Services& s, Request const& req) 
   std::optional<std::string> principal = req.query_param("principal");
   if (principal && principal->empty()) principal.reset();
   std::size_t const limit = limit_param(req);
-  auto records = co_await s.db.read([&](store::Tx& tx) { return store::list_sessions(tx, principal, limit); });
+  auto const views = co_await s.domain.sessions.list_stored(principal, limit);
   UnixSeconds const now = now_unix();
   boost::json::array items;
-  for (auto& r : records) {
-    // Memory is ahead of the table for what is written behind: stream extensions, last use.
-    std::optional<UnixSeconds> last_seen;
-    if (auto const live = s.sessions.find_by_id(r.id)) {
-      r.expires_at = std::max(r.expires_at, live->expires_at.load());
-      if (UnixSeconds const seen = live->last_seen.load(std::memory_order_relaxed); seen != 0) last_seen = seen;
-    }
+  for (auto const& [r, last_seen] : views) {
     // Ids and times only: never a token or its hash.
     items.push_back(boost::json::object{{"id", r.id},
                                         {"principal_id", r.principal_id},
@@ -104,25 +93,19 @@ boost::asio::awaitable<Response> list_sessions(Services& s, Request const& req) 
 }
 
 boost::asio::awaitable<Response> revoke_session(Services& s, PathParams const& params) {
-  auto const target = s.sessions.find_by_id(std::string(params[0]));
+  auto const target = s.domain.sessions.find(std::string(params[0]));
   if (!target) throw Failure(ErrorCode::session_not_found);
   std::vector<std::string> ids;
   if (target->live(now_unix())) ids.push_back(target->id);
-  std::size_t const n = co_await revoke_sessions(s, std::move(ids));
+  std::size_t const n = co_await s.domain.sessions.revoke(std::move(ids));
   log::info("admin: sessions revoked", {{"session_id", target->id}, {"revoked", n}});
   co_return json_response(200, boost::json::object{{"revoked", n}});
 }
 
 boost::asio::awaitable<Response> revoke_principal(Services& s, PathParams const& params) {
   std::string const principal_id(params[0]);
-  auto const principal = co_await s.db.read([&](store::Tx& tx) { return store::find_principal(tx, principal_id); });
-  if (!principal) throw Failure(ErrorCode::principal_not_found);
-  UnixSeconds const now = now_unix();
-  std::vector<std::string> ids;
-  for (auto const& x : s.sessions.of_principal(principal_id)) {
-    if (x->live(now)) ids.push_back(x->id);
-  }
-  std::size_t const n = co_await revoke_sessions(s, std::move(ids));
+  if (!(co_await s.domain.principals.find(principal_id))) throw Failure(ErrorCode::principal_not_found);
+  std::size_t const n = co_await s.domain.sessions.revoke_all(principal_id, std::nullopt, now_unix());
   log::info("admin: sessions revoked", {{"principal_id", principal_id}, {"revoked", n}});
   co_return json_response(200, boost::json::object{{"revoked", n}});
 }
@@ -153,8 +136,7 @@ boost::asio::awaitable<Response> set_plan(Services& s, Request const& req, PathP
     change.current_period_end = parsed;
   }
   std::string const principal_id(params[0]);
-  auto const updated = co_await s.db.write(
-      [&](store::Tx& tx) { return store::set_plan(tx, principal_id, change, now_unix()); });
+  auto const updated = co_await s.domain.principals.set_plan(principal_id, change);
   if (!updated) throw Failure(ErrorCode::principal_not_found);
   log::info("admin: plan set", {{"principal_id", principal_id}, {"plan", change.plan}, {"status", change.status}});
   co_return json_response(200, boost::json::object{{"principal_id", principal_id}, {"subscription", subscription_json(*updated)}});
@@ -169,22 +151,7 @@ boost::asio::awaitable<Response> backup(Services& s, Request const& req) {
     overwrite = v->get_bool();
   }
   auto const started = std::chrono::steady_clock::now();
-  store::OnlineBackup copy;
-  co_await s.db.read([&](store::Tx& tx) { copy.start(tx, destination, overwrite); });
-  store::BackupResult result;
-  std::exception_ptr failure;
-  try {
-    while (!(co_await s.db.read([&](store::Tx& tx) { return copy.step(tx, backup_pages_per_step); }))) {
-    }
-    result = co_await s.db.read([&](store::Tx& tx) { return copy.finish(tx); });
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  if (failure) {
-    // The source connection is the database thread's: the copy is dropped there too.
-    co_await s.db.read([&](store::Tx& tx) { copy.abandon(tx); });
-    std::rethrow_exception(failure);
-  }
+  auto const result = co_await s.domain.storage.backup(destination, overwrite);
   auto const elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   log::info("admin: backup written", {{"path", result.path.string()},
                                       {"bytes", static_cast<std::int64_t>(result.bytes)},

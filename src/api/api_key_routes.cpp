@@ -1,10 +1,9 @@
 // POST /me/keys, GET /me/keys, DELETE /me/keys/{id}: a signed-in user's long-lived API keys.
 // The plaintext key is in the creation response and nowhere else; the store keeps its SHA-256.
-#include "gatehouse/api/services.hpp"
-#include "gatehouse/auth/api_key_format.hpp"
-#include "gatehouse/crypto/random.hpp"
+#include "gatehouse/api/authentication.hpp"
+#include "gatehouse/api/json_body.hpp"
+#include "gatehouse/api/routes.hpp"
 #include "gatehouse/errors.hpp"
-#include "gatehouse/store/api_key_store.hpp"
 
 #include <cmath>
 
@@ -13,7 +12,6 @@ namespace gatehouse::api {
 namespace {
 
 constexpr std::size_t max_name_size = 100;
-constexpr std::size_t max_active_keys = 100;
 constexpr std::int64_t max_expires_in = 10LL * 366 * 86400;
 
 boost::json::value optional_time(std::optional<UnixSeconds> t) {
@@ -73,30 +71,13 @@ std::optional<std::int64_t> key_lifetime(boost::json::object const& body) {
 }
 
 boost::asio::awaitable<Response> create_key(Services& s, Request const& req) {
-  auto const session = require_signed_in_user(s, req);
+  auto const session = co_await require_signed_in_user(s, req);
   auto const body = json_object_body(req);
   std::string const name = key_name(body);
   auth::Scopes const scopes = key_scopes(body);
   auto const lifetime = key_lifetime(body);
-  if (s.api_keys.active_count(session->principal_id, now_unix()) >= max_active_keys) {
-    throw Failure(ErrorCode::invalid_body, "at most " + std::to_string(max_active_keys) + " active API keys per user");
-  }
-
-  auto const minted = auth::mint_api_key(s.config.api_key_prefix);
-  store::ApiKeyRecord record;
-  record.id = crypto::random_id("k_");
-  record.user_id = session->principal_id;
-  record.name = name;
-  record.scopes = scopes.bits();
-  record.key_hash = minted.hash;
-  record.tail = minted.tail;
-  record.created_at = now_unix();
-  if (lifetime) record.expires_at = record.created_at + *lifetime;
-  co_await s.db.write([&](store::Tx& tx) {
-    store::insert_api_key(tx, record);
-    tx.on_commit([&registry = s.api_keys, record] { registry.add(record); });
-  });
-
+  auto const minted = co_await s.domain.api_keys.create(session->principal_id, name, scopes, lifetime, now_unix());
+  auto const& record = minted.record;
   co_return json_response(201, boost::json::object{{"id", record.id},
                                                       {"key", minted.text},
                                                       {"name", record.name},
@@ -107,10 +88,10 @@ boost::asio::awaitable<Response> create_key(Services& s, Request const& req) {
 }
 
 boost::asio::awaitable<Response> list_keys(Services& s, Request const& req) {
-  auto const session = require_signed_in_user(s, req);
+  auto const session = co_await require_signed_in_user(s, req);
   UnixSeconds const now = now_unix();
   boost::json::array keys;
-  for (auto const& key : s.api_keys.of_user(session->principal_id)) {
+  for (auto const& key : s.domain.api_keys.of_user(session->principal_id)) {
     UnixSeconds const last_used = key->last_used_at.load();
     keys.push_back(boost::json::object{
         {"id", key->id},
@@ -127,17 +108,8 @@ boost::asio::awaitable<Response> list_keys(Services& s, Request const& req) {
 }
 
 boost::asio::awaitable<Response> revoke_key(Services& s, Request const& req, PathParams const& params) {
-  auto const session = require_signed_in_user(s, req);
-  std::string const id(params[0]);
-  auto const key = s.api_keys.find_by_id(id);
-  // Another user's key is indistinguishable from a missing one.
-  if (!key || key->user_id != session->principal_id) throw Failure(ErrorCode::api_key_not_found);
-  // Revoking a revoked key again is a success: the caller's intent holds.
-  co_await s.db.write([&](store::Tx& tx) {
-    if (store::deactivate_api_key(tx, id, session->principal_id, now_unix())) {
-      tx.on_commit([&registry = s.api_keys, id] { registry.deactivate(id); });
-    }
-  });
+  auto const session = co_await require_signed_in_user(s, req);
+  co_await s.domain.api_keys.revoke(session->principal_id, std::string(params[0]));
   co_return empty_response(204);
 }
 

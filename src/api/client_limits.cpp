@@ -25,10 +25,10 @@ bool refused_credential(ErrorCode code) {
 
 }  // namespace
 
-ClientLimits::ClientLimits(Config const& config)
-    : proxies_(TrustedProxies::parse(config.trusted_proxies).value_or(TrustedProxies{})),
-      sessions_(config.session_rate_limit),
-      failures_(config.failed_auth_rate_limit) {}
+ClientLimits::ClientLimits(ClientLimitsOptions const& options)
+    : proxies_(TrustedProxies::parse(options.trusted_proxies).value_or(TrustedProxies{})),
+      sessions_(options.session_creation),
+      failures_(options.failed_auth) {}
 
 void ClientLimits::charge_session_creation(std::string const& client) {
   if (auto wait = sessions_.acquire(client)) refuse(*wait);

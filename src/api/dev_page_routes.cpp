@@ -3,7 +3,7 @@
 // docs/openapi.json does not list them; the OpenAPI test checks the production route table and
 // that --dev adds nothing but these (see docs/development.md).
 #include "gatehouse/api/dev_page.hpp"
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/routes.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -66,7 +66,7 @@ boost::asio::awaitable<Response> to_index(Request const&, PathParams const&) {
 }  // namespace
 
 void add_dev_page_routes(Router& router, Services& services) {
-  if (!services.config.dev) return;
+  if (!services.options.dev) return;
   router.add(Method::get, "/dev", to_index);
   router.add(Method::get, "/dev/", index);
   router.add(Method::get, "/dev/{asset}", asset);

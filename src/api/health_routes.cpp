@@ -1,11 +1,8 @@
 // GET /health: liveness, no dependencies. GET /ready: readiness, the dependencies a request may
 // need — the database takes a write, and the JWKS has loaded (when one is configured).
 #include "gatehouse/api/error_mapping.hpp"
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/routes.hpp"
 #include "gatehouse/auth/jwks_provider.hpp"
-#include "gatehouse/store/database.hpp"
-#include "gatehouse/store/readiness_store.hpp"
-#include "gatehouse/util/log.hpp"
 
 namespace gatehouse::api {
 
@@ -15,20 +12,8 @@ boost::asio::awaitable<Response> health(Request const&, PathParams const&) {
   co_return json_response(200, boost::json::object{{"status", "ok"}});
 }
 
-// A committed write, not a read: a full disk, a read-only file or a stuck write lock all let
-// reads through while every sign-in fails.
-boost::asio::awaitable<bool> database_writable(Services& s) {
-  try {
-    co_await s.db.write([](store::Tx& tx) { store::touch_readiness_probe(tx, now_unix()); });
-    co_return true;
-  } catch (std::exception const& e) {
-    log::warn("readiness: database write failed", {{"error", e.what()}});
-    co_return false;
-  }
-}
-
 boost::asio::awaitable<Response> ready(Services& s) {
-  bool const database_ok = co_await database_writable(s);
+  bool const database_ok = co_await s.domain.storage.writable();
   // Without --jwks-url no JWKS will ever load: the instance serves what it was configured to
   // serve (anonymous sessions, API keys), so it is ready, and says why JWT routes answer 503.
   std::string_view jwks_state = "not configured";

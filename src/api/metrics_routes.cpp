@@ -1,7 +1,7 @@
 // GET /metrics: the Prometheus text exposition of the process registry. Unauthenticated, like
 // /health and /ready: it holds counts by route pattern, never a path, id or credential (see
 // docs/operations.md for keeping it off the public internet).
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/routes.hpp"
 #include "gatehouse/metrics/registry.hpp"
 
 namespace gatehouse::api {

@@ -1,7 +1,7 @@
 // GET /openapi.json: the OpenAPI 3.1 document of this API, as kept in docs/openapi.json and
 // embedded at build time (a test holds it to the router's routes, both ways).
 #include "gatehouse/api/openapi.hpp"
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/routes.hpp"
 
 namespace gatehouse::api {
 

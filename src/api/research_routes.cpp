@@ -1,7 +1,8 @@
 // POST /research, GET /research, GET /research/{id}, POST /research/{id}/events.
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/authentication.hpp"
+#include "gatehouse/api/json_body.hpp"
+#include "gatehouse/api/routes.hpp"
 #include "gatehouse/errors.hpp"
-#include "gatehouse/store/research_store.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -21,33 +22,30 @@ boost::json::object research_json(store::ResearchRecord const& r) {
 }
 
 boost::asio::awaitable<Response> create(Services& s, Request const& req) {
-  auto const caller = require_caller(s, req, auth::Scope::research_write);
+  auto const caller = co_await require_caller(s, req, auth::Scope::research_write);
   auto const body = json_object_body(req);
   std::string const title = required_string(body, "title", max_title_size);
-  auto const record = co_await s.db.write([&](store::Tx& tx) {
-    return store::create_research(tx, caller.principal_id(), title, now_unix());
-  });
+  auto const record = co_await s.domain.research.create(caller.principal_id(), title);
   co_return json_response(201, research_json(record));
 }
 
 boost::asio::awaitable<Response> list(Services& s, Request const& req) {
-  auto const caller = require_caller(s, req, auth::Scope::research_read);
-  auto const items = co_await s.db.read([&](store::Tx& tx) { return store::list_research(tx, caller.principal_id()); });
+  auto const caller = co_await require_caller(s, req, auth::Scope::research_read);
+  auto const items = co_await s.domain.research.list(caller.principal_id());
   boost::json::array out;
   for (auto const& r : items) out.push_back(research_json(r));
   co_return json_response(200, boost::json::object{{"items", std::move(out)}});
 }
 
 boost::asio::awaitable<Response> get_one(Services& s, Request const& req, PathParams const& params) {
-  auto const caller = require_caller(s, req, auth::Scope::research_read);
-  std::string const id(params[0]);
-  auto const item = co_await s.db.read([&](store::Tx& tx) { return store::find_research(tx, id, caller.principal_id()); });
+  auto const caller = co_await require_caller(s, req, auth::Scope::research_read);
+  auto const item = co_await s.domain.research.find(std::string(params[0]), caller.principal_id());
   if (!item) throw Failure(ErrorCode::research_not_found);
   co_return json_response(200, research_json(*item));
 }
 
 boost::asio::awaitable<Response> post_event(Services& s, Request const& req, PathParams const& params) {
-  auto const caller = require_caller(s, req, auth::Scope::research_write);
+  auto const caller = co_await require_caller(s, req, auth::Scope::research_write);
   auto const body = json_object_body(req);
   std::string const event = required_string(body, "event", max_event_name_size);
   // The name goes on an SSE "event:" line: a line break in it would forge stream fields.
@@ -59,21 +57,8 @@ boost::asio::awaitable<Response> post_event(Services& s, Request const& req, Pat
   auto const* data = body.if_contains("data");
   // Serialized once, here; subscribers get these exact bytes.
   std::string const data_json = data ? boost::json::serialize(*data) : std::string("null");
-  std::string const id(params[0]);
-
-  auto const result = co_await s.db.write([&](store::Tx& tx) {
-    auto appended = store::append_event(tx, id, caller.principal_id(), event, data_json, now_unix());
-    if (auto const* e = std::get_if<store::EventRecord>(&appended)) {
-      // Commit hooks run in commit order on one thread: subscribers get events in seq order.
-      tx.on_commit([&hub = s.hub, record = *e] { hub.publish(record); });
-    }
-    return appended;
-  });
-  if (auto const* refusal = std::get_if<store::AppendRefusal>(&result)) {
-    throw Failure(*refusal == store::AppendRefusal::finished ? ErrorCode::research_finished
-                                                             : ErrorCode::research_not_found);
-  }
-  co_return json_response(201, boost::json::object{{"seq", std::get<store::EventRecord>(result).seq}});
+  auto const posted = co_await s.domain.research.post_event(std::string(params[0]), caller.principal_id(), event, data_json);
+  co_return json_response(201, boost::json::object{{"seq", posted.seq}});
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The server's whole route table in one list, so the server and the test that holds the
 // OpenAPI document to it cannot disagree about what is served.
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/routes.hpp"
 
 namespace gatehouse::api {
 

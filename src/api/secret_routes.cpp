@@ -1,8 +1,9 @@
 // PUT /secrets/{name}, DELETE /secrets/{name}. Values are sealed with AES-256-GCM before they
 // reach the store and are never returned.
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/authentication.hpp"
+#include "gatehouse/api/json_body.hpp"
+#include "gatehouse/api/routes.hpp"
 #include "gatehouse/errors.hpp"
-#include "gatehouse/store/secret_store.hpp"
 
 namespace gatehouse::api {
 
@@ -24,25 +25,17 @@ std::string secret_name(PathParams const& params) {
 }
 
 boost::asio::awaitable<Response> put_secret(Services& s, Request const& req, PathParams const& params) {
-  auto const caller = require_caller(s, req, auth::Scope::secrets_write);
+  auto const caller = co_await require_caller(s, req, auth::Scope::secrets_write);
   std::string const name = secret_name(params);
   auto const body = json_object_body(req);
   std::string const value = required_string(body, "value", max_value_size);
-  auto const& box = s.secret_box;
-  // The row id is the associated data: a sealed value copied to another row does not open.
-  store::Sealer const seal = [&box, &value](std::string const& row_id) {
-    return box.seal(value, "gatehouse-secret:" + row_id);
-  };
-  co_await s.db.write([&](store::Tx& tx) { store::put_secret(tx, caller.principal_id(), name, seal, now_unix()); });
+  co_await s.domain.secrets.put(caller.principal_id(), name, value);
   co_return empty_response(204);
 }
 
 boost::asio::awaitable<Response> delete_secret(Services& s, Request const& req, PathParams const& params) {
-  auto const caller = require_caller(s, req, auth::Scope::secrets_write);
-  std::string const name = secret_name(params);
-  bool const deleted =
-      co_await s.db.write([&](store::Tx& tx) { return store::delete_secret(tx, caller.principal_id(), name); });
-  if (!deleted) throw Failure(ErrorCode::secret_not_found);
+  auto const caller = co_await require_caller(s, req, auth::Scope::secrets_write);
+  co_await s.domain.secrets.remove(caller.principal_id(), secret_name(params));
   co_return empty_response(204);
 }
 

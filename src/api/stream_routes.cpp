@@ -1,9 +1,9 @@
 // GET /research/{id}/events (SSE) and GET /ws (WebSocket): authenticate and validate here, in
 // request/response mode, so a refusal is the usual JSON error; then hand the connection over.
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/authentication.hpp"
+#include "gatehouse/api/routes.hpp"
 #include "gatehouse/api/stream_upgrade.hpp"
 #include "gatehouse/errors.hpp"
-#include "gatehouse/store/research_store.hpp"
 
 #include <charconv>
 
@@ -13,22 +13,12 @@ namespace {
 
 // Browsers cannot set headers on EventSource or WebSocket: besides the credential headers, a
 // single-use ?ticket= (preferred) or an RFC 6750 ?access_token= (a session token or an API key)
-// is accepted, in that order. Every stream needs research.read.
-auth::Caller stream_caller(Services const& s, Request const& req) {
-  UnixSeconds const now = now_unix();
-  auth::Caller caller = within_failure_budget(s.limits, req, [&] {
-    auto const presented = presented_credentials(req);
-    if (!presented.authorization.empty() || !presented.api_key.empty()) return s.authenticator.caller(presented, now);
-    if (auto ticket = req.query_param("ticket")) {
-      auto const credential_id = s.tickets.redeem(*ticket, now);
-      if (!credential_id) throw Failure(ErrorCode::invalid_token, "unknown, used or expired ticket");
-      return s.authenticator.ticket_holder(*credential_id, now);
-    }
-    if (auto token = req.query_param("access_token")) return s.authenticator.token(*token, now);
-    throw Failure(ErrorCode::missing_bearer_token);
-  });
+// is accepted, in the extractor's order. Every stream needs research.read.
+boost::asio::awaitable<auth::Caller> stream_caller(Services const& s, Request const& req) {
+  auto const presented = presented_credentials(req, true);
+  auth::Caller caller = co_await authenticate(s, req, s.authenticator.extract(presented));
   caller.require(auth::Scope::research_read);
-  return caller;
+  co_return caller;
 }
 
 // Connecting extends the session (an API key has no session to extend).
@@ -48,12 +38,10 @@ std::int64_t last_event_id(Request const& req) {
 }
 
 boost::asio::awaitable<Response> research_events(Services& s, Request const& req, PathParams const& params) {
-  auto caller = stream_caller(s, req);
+  auto caller = co_await stream_caller(s, req);
   std::int64_t const after = last_event_id(req);
   std::string research_id(params[0]);
-  bool const found = co_await s.db.read(
-      [&](store::Tx& tx) { return store::find_research(tx, research_id, caller.principal_id()).has_value(); });
-  if (!found) throw Failure(ErrorCode::research_not_found);
+  if (!(co_await s.domain.research.find(research_id, caller.principal_id()))) throw Failure(ErrorCode::research_not_found);
   extend_on_connect(s, caller);
   Response r;
   r.upgrade = std::make_shared<StreamUpgrade const>(
@@ -62,7 +50,7 @@ boost::asio::awaitable<Response> research_events(Services& s, Request const& req
 }
 
 boost::asio::awaitable<Response> websocket(Services& s, Request const& req) {
-  auto caller = stream_caller(s, req);
+  auto caller = co_await stream_caller(s, req);
   if (!req.websocket_upgrade) throw Failure(ErrorCode::upgrade_required);
   extend_on_connect(s, caller);
   Response r;

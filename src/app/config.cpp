@@ -1,10 +1,10 @@
-#include "gatehouse/config.hpp"
+#include "gatehouse/app/config.hpp"
 
 #include "gatehouse/api/client_address.hpp"
 #include "gatehouse/api/cors.hpp"
 #include "gatehouse/auth/api_key_format.hpp"
 
-#include "gatehouse/net/url.hpp"
+#include "gatehouse/client/url.hpp"
 
 #include "gatehouse/json/strict_json.hpp"
 
@@ -17,7 +17,7 @@
 #include <span>
 #include <thread>
 
-namespace gatehouse {
+namespace gatehouse::app {
 
 namespace {
 
@@ -100,7 +100,7 @@ std::vector<Flag> const& flags() {
        }},
       {"jwks-url", "GATEHOUSE_JWKS_URL", "URL", "Clerk JWKS: https://..., http://... or file:///...",
        [](Config& c, std::string const& v) -> std::string {
-         if (!net::parse_url(v)) return "expects an https://, http:// or file:/// URL, got \"" + masked(v) + "\"";
+         if (!client::parse_url(v)) return "expects an https://, http:// or file:/// URL, got \"" + masked(v) + "\"";
          c.jwks_url = v;
          return {};
        }},
@@ -465,4 +465,4 @@ std::string usage() {
   return out;
 }
 
-}  // namespace gatehouse
+}  // namespace gatehouse::app

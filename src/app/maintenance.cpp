@@ -1,6 +1,5 @@
 #include "gatehouse/app/maintenance.hpp"
 
-#include "gatehouse/store/session_store.hpp"
 #include "gatehouse/util/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -12,23 +11,19 @@ namespace gatehouse::app {
 
 namespace asio = boost::asio;
 
-asio::awaitable<void> run_maintenance(api::Services& s, std::atomic<bool> const& stopping) {
+asio::awaitable<void> run_maintenance(Components& parts, std::chrono::seconds purge_grace,
+                                      std::atomic<bool> const& stopping) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   // Short graces (tests, strict operators) are honoured promptly; long ones need no hurry.
-  auto const interval = std::chrono::seconds(std::clamp<std::int64_t>(s.config.session_purge_grace, 1, 60));
+  auto const interval = std::chrono::seconds(std::clamp<std::int64_t>(purge_grace.count(), 1, 60));
   while (!stopping) {
     timer.expires_after(interval);
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (stopping) break;
     UnixSeconds const now = now_unix();
-    s.tickets.purge_expired(now);
+    parts.tickets.purge_expired(now);
     try {
-      std::size_t const purged = co_await s.db.write([&](store::Tx& tx) {
-        auto ids = store::purge_sessions(tx, now - s.config.session_purge_grace);
-        std::size_t const n = ids.size();
-        if (n > 0) tx.on_commit([&registry = s.sessions, ids = std::move(ids)] { registry.erase(ids); });
-        return n;
-      });
+      std::size_t const purged = co_await parts.domain.sessions.purge(now - purge_grace.count());
       if (purged > 0) log::info("purged sessions", {{"count", purged}});
     } catch (std::exception const& e) {
       log::warn("session purge failed", {{"error", e.what()}});

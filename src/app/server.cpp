@@ -1,21 +1,14 @@
 #include "gatehouse/app/server.hpp"
 
 #include "gatehouse/api/dispatcher.hpp"
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/routes.hpp"
+#include "gatehouse/app/components.hpp"
 #include "gatehouse/app/dev_mode.hpp"
 #include "gatehouse/app/maintenance.hpp"
 #include "gatehouse/app/metrics_collectors.hpp"
-#include "gatehouse/auth/api_key_usage.hpp"
-#include "gatehouse/auth/jwks_provider.hpp"
-#include "gatehouse/auth/session_extender.hpp"
-#include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/net/admin_socket.hpp"
 #include "gatehouse/net/listener.hpp"
 #include "gatehouse/net/tls_context.hpp"
-#include "gatehouse/store/api_key_store.hpp"
-#include "gatehouse/store/session_store.hpp"
-#include "gatehouse/streams/event_hub.hpp"
-#include "gatehouse/streams/stream_registry.hpp"
 #include "gatehouse/util/log.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -94,58 +87,23 @@ std::unique_ptr<net::AdminSocket> open_admin_socket(asio::io_context& ioc, Confi
 void run_server(Config config) {
   log::set_level(config.log_level);
   if (config.dev) prepare_dev_issuer(config);
-  auto const secret_box = crypto::SecretBox::from_key_file(config.effective_secrets_key_path());
+  auto secret_box = crypto::SecretBox::from_key_file(config.effective_secrets_key_path());
 
   // Declaration order is destruction order reversed: the database thread drains and stops
   // before the io_context (and the coroutine frames its queued work refers to) goes away.
   asio::io_context ioc(static_cast<int>(config.threads));
   asio::thread_pool blocking(1);  // file reads that must not run on a network thread
-  auth::SessionRegistry sessions;
-  auth::StreamTickets tickets;
-  streams::EventHub hub;
-  streams::StreamRegistry stream_registry;
-  store::DbExecutor db(config.db_path, store::DatabaseOptions{});
-  auth::SessionExtender extender(db, config.session_ttl);
-  auth::ApiKeyRegistry api_keys;
-  auth::ApiKeyUsage api_key_usage(db);
-  // Revocation (logout, session revocation, rebind, key revocation) closes the credential's
-  // streams at once.
-  sessions.set_revocation_listener([&stream_registry](auth::SessionPtr const& session) {
-    metrics::instruments().sessions_revoked.inc();
-    stream_registry.close_credential(session->id, streams::CloseReason::revoked);
-  });
-  api_keys.set_deactivation_listener([&stream_registry](auth::ApiKeyPtr const& key) {
-    stream_registry.close_credential(key->id, streams::CloseReason::revoked);
-  });
-  db.read_blocking([&](store::Tx& tx) {
-    for (auto const& record : store::load_sessions(tx)) sessions.add(record);
-    for (auto const& record : store::load_api_keys(tx)) api_keys.add(record);
-  });
-
-  std::unique_ptr<auth::JwksProvider> jwks;
-  if (config.jwks_url) {
-    auth::JwksProviderOptions options;
-    options.url = *net::parse_url(*config.jwks_url);  // validated when the flag was parsed
-    options.refresh_interval = std::chrono::seconds(config.jwks_refresh);
-    options.min_refetch_interval = std::chrono::seconds(config.jwks_min_refetch);
-    jwks = std::make_unique<auth::JwksProvider>(ioc.get_executor(), blocking.get_executor(), options);
-    jwks->start();
-  } else {
+  Components parts(config, std::move(secret_box), ioc.get_executor(), blocking.get_executor());
+  if (!parts.jwks) {
     log::warn("no --jwks-url: Clerk JWTs cannot be verified, JWT routes answer 503 (use --dev to try it locally)");
   }
-  auth::Authenticator authenticator(sessions, api_keys, api_key_usage, config.api_key_prefix, jwks.get(),
-                                    auth::JwtPolicy{config.issuer, config.authorized_parties, config.clock_skew});
-
-  api::ClientLimits limits(config);
-  api::Services services{config, db, sessions, api_keys, tickets, authenticator, secret_box, extender, hub, limits,
-                         jwks.get()};
   api::Router router;
-  api::add_all_routes(router, services);
+  api::add_all_routes(router, parts.services);
   api::Dispatcher dispatcher(router, *api::CorsPolicy::parse(config.cors_origins));  // validated with the flags
   // Declared after what they read, so they are unregistered before it goes away.
-  auto const metrics_collectors = register_metrics_collectors(stream_registry, hub, jwks.get());
+  auto const metrics_collectors = register_metrics_collectors(parts.streams, parts.hub, parts.jwks.get());
   net::ConnectionRegistry connections;
-  net::StreamContext stream_context{db, hub, stream_registry, extender, connections};
+  net::StreamContext stream_context{parts.db, parts.hub, parts.streams, parts.extender, connections};
   stream_context.heartbeat = std::chrono::seconds(config.heartbeat);
   std::atomic<bool> stopping{false};
 
@@ -158,7 +116,7 @@ void run_server(Config config) {
   // The admin routes have their own router and listen on the Unix socket only: nothing on the
   // TCP listener can reach them.
   api::Router admin_router;
-  api::add_admin_routes(admin_router, services);
+  api::add_admin_routes(admin_router, parts.services);
   api::Dispatcher admin_dispatcher(admin_router);
   std::unique_ptr<net::AdminSocket> admin_socket = open_admin_socket(ioc, config);
   // Before the "listening" line: a supervisor may signal as soon as it reads it.
@@ -187,10 +145,10 @@ void run_server(Config config) {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     if (admin_socket) admin_socket->close();
-    if (jwks) jwks->stop();
+    if (parts.jwks) parts.jwks->stop();
     // The flag first: a stream registering concurrently either sees it or is closed here.
     connections.shutdown([&ioc] { ioc.stop(); });
-    stream_registry.close_all(streams::CloseReason::shutdown);  // WS 1001, SSE end of stream
+    parts.streams.close_all(streams::CloseReason::shutdown);  // WS 1001, SSE end of stream
     deadline.expires_after(shutdown_deadline);
     deadline.async_wait([&ioc](boost::system::error_code e) {
       if (!e) ioc.stop();
@@ -208,24 +166,24 @@ void run_server(Config config) {
                           {"threads", config.threads},
                           {"max_connections", http_limits.max_connections},
                           {"db", config.db_path.string()},
-                          {"sessions", sessions.size()},
-                          {"schema_version", db.schema_version()},
+                          {"sessions", parts.sessions.size()},
+                          {"schema_version", parts.db.schema_version()},
                           {"admin_socket", admin_socket ? admin_socket->path().string() : std::string("off")}});
 
   asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, http_limits, tls.get()), asio::detached);
   if (admin_socket) {
     asio::co_spawn(ioc, net::accept_admin_connections(*admin_socket, admin_dispatcher, http_limits), asio::detached);
   }
-  asio::co_spawn(ioc, run_maintenance(services, stopping), asio::detached);
-  asio::co_spawn(ioc, extender.run(stopping), asio::detached);
-  asio::co_spawn(ioc, api_key_usage.run(stopping), asio::detached);
+  asio::co_spawn(ioc, run_maintenance(parts, std::chrono::seconds(config.session_purge_grace), stopping), asio::detached);
+  asio::co_spawn(ioc, parts.extender.run(stopping), asio::detached);
+  asio::co_spawn(ioc, parts.api_key_usage.run(stopping), asio::detached);
 
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
-  extender.flush_blocking();
-  api_key_usage.flush_blocking();
+  parts.extender.flush_blocking();
+  parts.api_key_usage.flush_blocking();
   log::info("stopped");
 }
 

@@ -47,10 +47,10 @@ std::vector<ApiKeyPtr> ApiKeyRegistry::of_user(std::string const& user_id) const
   return out;
 }
 
-void ApiKeyRegistry::deactivate(std::string const& id) {
+ApiKeyPtr ApiKeyRegistry::deactivate(std::string const& id) {
   ApiKeyPtr key = find_by_id(id);
-  if (!key || !key->active.exchange(false)) return;
-  if (on_deactivated_) on_deactivated_(key);
+  if (!key || !key->active.exchange(false)) return nullptr;
+  return key;
 }
 
 std::size_t ApiKeyRegistry::active_count(std::string const& user_id, UnixSeconds now) const {

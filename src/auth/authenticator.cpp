@@ -1,69 +1,30 @@
 #include "gatehouse/auth/authenticator.hpp"
 
 #include "gatehouse/auth/api_key_format.hpp"
-#include "gatehouse/auth/opaque_token.hpp"
 #include "gatehouse/errors.hpp"
 
 namespace gatehouse::auth {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 [[noreturn]] void reject(JwtStatus status) {
   if (status == JwtStatus::invalid_authorized_party) throw Failure(ErrorCode::invalid_authorized_party);
   throw Failure(ErrorCode::invalid_token, std::string(reason(status)));
 }
 
-// A Bearer token is taken for a key by the current prefix (so a broken key gets "invalid api
-// key"), or by a whole valid key shape (keys minted under an earlier prefix).
-bool looks_like_api_key(std::string_view token, std::string_view prefix) {
-  return token.starts_with(prefix) || check_api_key_shape(token) == ApiKeyShape::ok;
-}
-
 }  // namespace
 
-std::optional<std::string_view> scheme_token(std::string_view authorization, std::string_view scheme) {
-  if (authorization.size() <= scheme.size() || !is_space(authorization[scheme.size()])) return std::nullopt;
-  for (std::size_t i = 0; i < scheme.size(); ++i) {
-    char c = authorization[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    char s = scheme[i];
-    if (s >= 'A' && s <= 'Z') s = static_cast<char>(s - 'A' + 'a');
-    if (c != s) return std::nullopt;
+boost::asio::awaitable<Caller> Authenticator::authenticate(Credential const& credential, UnixSeconds now) const {
+  switch (credential.kind) {
+    case CredentialKind::none: throw Failure(ErrorCode::missing_bearer_token);
+    case CredentialKind::malformed: throw Failure(ErrorCode::invalid_token, "malformed token");
+    case CredentialKind::session_token: co_return session_caller(credential.token, credential.use_api_key, now);
+    case CredentialKind::api_key: co_return api_key_caller(credential.token, now);
+    case CredentialKind::stream_ticket: co_return ticket_caller(credential.token, now);
+    case CredentialKind::clerk_jwt:
+      throw Failure(ErrorCode::invalid_token, "a session token is required; exchange the JWT at POST /auth/session");
   }
-  std::string_view const token = trimmed(authorization.substr(scheme.size()));
-  if (token.empty()) return std::nullopt;
-  return token;
-}
-
-std::optional<std::string_view> presented_api_key(PresentedCredentials const& presented, std::string_view prefix) {
-  if (auto key = trimmed(presented.api_key); !key.empty()) return key;
-  if (auto key = scheme_token(presented.authorization, "api-key")) return key;
-  if (auto token = bearer_token(presented.authorization); token && looks_like_api_key(*token, prefix)) return token;
-  return std::nullopt;
-}
-
-Caller Authenticator::caller(PresentedCredentials const& presented, UnixSeconds now) const {
-  if (auto key = presented_api_key(presented, api_key_prefix_)) return Caller::of_api_key(api_key(*key, now));
-  Caller c = Caller::of_session(session(bearer_token(presented.authorization), now));
-  // Acting under a key needs the user's own usable key; anything else is ignored, and the
-  // request proceeds as the user.
-  if (std::string_view const id = trimmed(presented.use_api_key); !id.empty() && c.kind == store::PrincipalKind::user) {
-    ApiKeyPtr key = keys_.find_by_id(std::string(id));
-    if (key && key->user_id == c.principal_id() && key->usable(now)) {
-      key_usage_.record(*key, now);
-      c.scopes = key->scopes;
-      c.api_key = std::move(key);
-    }
-  }
-  return c;
+  throw Failure(ErrorCode::missing_bearer_token);
 }
 
 SessionPtr Authenticator::live_session(SessionPtr session, UnixSeconds now) const {
@@ -75,53 +36,54 @@ SessionPtr Authenticator::live_session(SessionPtr session, UnixSeconds now) cons
   return session;
 }
 
-SessionPtr Authenticator::session(std::optional<std::string_view> token, UnixSeconds now) const {
-  if (!token) throw Failure(ErrorCode::missing_bearer_token);
-  if (!has_opaque_token_shape(*token, session_token_prefix)) {
-    if (looks_like_jwt(*token)) {
-      throw Failure(ErrorCode::invalid_token, "a session token is required; exchange the JWT at POST /auth/session");
+Caller Authenticator::session_caller(std::string_view token, std::string_view use_api_key, UnixSeconds now) const {
+  Caller c = Caller::of_session(live_session(parts_.sessions.find_by_token_hash(crypto::sha256(token)), now));
+  // Acting under a key needs the user's own usable key; anything else is ignored, and the
+  // request proceeds as the user.
+  if (!use_api_key.empty() && c.kind == store::PrincipalKind::user) {
+    ApiKeyPtr key = parts_.keys.find_by_id(std::string(use_api_key));
+    if (key && key->user_id == c.principal_id() && key->usable(now)) {
+      parts_.key_usage.record(*key, now);
+      c.scopes = key->scopes;
+      c.api_key = std::move(key);
     }
-    throw Failure(ErrorCode::invalid_token, "malformed token");
   }
-  return live_session(sessions_.find_by_token_hash(crypto::sha256(*token)), now);
+  return c;
 }
 
 ApiKeyPtr Authenticator::usable_key(ApiKeyPtr key, UnixSeconds now) const {
   if (!key || !key->active.load()) throw Failure(ErrorCode::invalid_api_key);
   if (key->expired(now)) throw Failure(ErrorCode::api_key_expired);
-  key_usage_.record(*key, now);
+  parts_.key_usage.record(*key, now);
   return key;
 }
 
-ApiKeyPtr Authenticator::api_key(std::string_view key, UnixSeconds now) const {
+Caller Authenticator::api_key_caller(std::string_view key, UnixSeconds now) const {
   // A mistyped or truncated key never reaches the lookup.
   if (check_api_key_shape(key) != ApiKeyShape::ok) throw Failure(ErrorCode::invalid_api_key);
-  return usable_key(keys_.find_by_hash(crypto::sha256(key)), now);
+  return Caller::of_api_key(usable_key(parts_.keys.find_by_hash(crypto::sha256(key)), now));
 }
 
-Caller Authenticator::token(std::string_view token, UnixSeconds now) const {
-  if (looks_like_api_key(token, api_key_prefix_)) return Caller::of_api_key(api_key(token, now));
-  return Caller::of_session(session(token, now));
-}
-
-Caller Authenticator::ticket_holder(std::string const& credential_id, UnixSeconds now) const {
+Caller Authenticator::ticket_caller(std::string_view ticket, UnixSeconds now) const {
+  auto const credential_id = parts_.tickets.redeem(ticket, now);
+  if (!credential_id) throw Failure(ErrorCode::invalid_token, "unknown, used or expired ticket");
   // Revoked or expired since the ticket was issued: the ticket dies with its credential.
-  if (ApiKeyPtr key = keys_.find_by_id(credential_id)) return Caller::of_api_key(usable_key(std::move(key), now));
-  return Caller::of_session(live_session(sessions_.find_by_id(credential_id), now));
+  if (ApiKeyPtr key = parts_.keys.find_by_id(*credential_id)) return Caller::of_api_key(usable_key(std::move(key), now));
+  return Caller::of_session(live_session(parts_.sessions.find_by_id(*credential_id), now));
 }
 
-boost::asio::awaitable<JwtClaims> Authenticator::clerk_jwt(std::string_view token) const {
+boost::asio::awaitable<JwtClaims> Authenticator::verify_clerk_jwt(std::string_view token, UnixSeconds now) const {
   auto parsed = parse_jwt(token);
   if (auto* status = std::get_if<JwtStatus>(&parsed)) reject(*status);
   Jwt const& jwt = std::get<Jwt>(parsed);
 
-  std::shared_ptr<Jwks const> keys = jwks_ ? jwks_->current() : nullptr;
+  std::shared_ptr<Jwks const> keys = parts_.jwks ? parts_.jwks->current() : nullptr;
   if (!keys) throw Failure(ErrorCode::jwks_not_loaded);
 
-  JwtVerification result = verify_jwt(jwt, *keys, policy_, now_unix());
-  if (result.status == JwtStatus::unknown_kid && co_await jwks_->refetch_for_unknown_kid()) {
-    keys = jwks_->current();
-    result = verify_jwt(jwt, *keys, policy_, now_unix());
+  JwtVerification result = verify_jwt(jwt, *keys, options_.jwt, now);
+  if (result.status == JwtStatus::unknown_kid && co_await parts_.jwks->refetch_for_unknown_kid()) {
+    keys = parts_.jwks->current();
+    result = verify_jwt(jwt, *keys, options_.jwt, now);
   }
   if (result.status != JwtStatus::ok) reject(result.status);
   co_return std::move(result.claims);

@@ -1,6 +1,6 @@
 #include "gatehouse/auth/jwks_provider.hpp"
 
-#include "gatehouse/net/http_client.hpp"
+#include "gatehouse/client/http_client.hpp"
 #include "gatehouse/util/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -59,7 +59,7 @@ struct JwksProvider::State {
     if (options.url.scheme == "file") {
       co_return co_await asio::co_spawn(blocking, read_small_file(options.url.target), asio::use_awaitable);
     }
-    auto result = co_await net::http_get(options.url, options.fetch_timeout, max_jwks_size);
+    auto result = co_await client::http_get(options.url, options.fetch_timeout, max_jwks_size);
     if (result.status != 200) throw std::runtime_error("HTTP status " + std::to_string(result.status));
     co_return std::move(result.body);
   }

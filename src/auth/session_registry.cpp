@@ -39,7 +39,7 @@ std::vector<SessionPtr> SessionRegistry::of_principal(std::string const& princip
   return out;
 }
 
-void SessionRegistry::revoke(std::vector<std::string> const& ids) {
+std::vector<SessionPtr> SessionRegistry::revoke(std::vector<std::string> const& ids) {
   std::vector<SessionPtr> newly_revoked;
   {
     std::shared_lock lock(mutex_);
@@ -48,9 +48,7 @@ void SessionRegistry::revoke(std::vector<std::string> const& ids) {
       if (it != by_id_.end() && !it->second->revoked.exchange(true)) newly_revoked.push_back(it->second);
     }
   }
-  if (on_revoked_) {
-    for (auto const& s : newly_revoked) on_revoked_(s);
-  }
+  return newly_revoked;
 }
 
 void SessionRegistry::erase(std::vector<std::string> const& ids) {

@@ -25,7 +25,7 @@ auth::JwtSigner const& GatehouseTest::other_signer() {
 }
 
 GatehouseTest::GatehouseTest()
-    : jwks_host_(std::make_unique<net::StaticHttpServer>()), signer_(&shared_signer()) {
+    : jwks_host_(std::make_unique<tools::StaticHttpServer>()), signer_(&shared_signer()) {
   jwks_host_->set(jwks_path, signer_->jwks_json());
 }
 
@@ -103,7 +103,7 @@ std::string GatehouseTest::jwks_of(std::initializer_list<auth::JwtSigner const*>
 void GatehouseTest::restart_jwks_host() {
   std::uint16_t const port = jwks_host_->port();
   jwks_host_->stop();
-  jwks_host_ = std::make_unique<net::StaticHttpServer>("127.0.0.1", port);
+  jwks_host_ = std::make_unique<tools::StaticHttpServer>("127.0.0.1", port);
   jwks_host_->set(jwks_path, signer_->jwks_json());
 }
 

@@ -8,7 +8,7 @@
 
 #include "gatehouse/auth/jwt_signer.hpp"
 #include "gatehouse/crypto/sha256.hpp"
-#include "gatehouse/net/static_http_server.hpp"
+#include "static_http/static_http_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -42,7 +42,7 @@ class GatehouseTest : public ::testing::Test {
   ServerProcess& server() { return *server_; }
   std::filesystem::path db_path() const { return dir_ / "gatehouse.db"; }
   TempDir const& dir() const { return dir_; }
-  net::StaticHttpServer& jwks_host() { return *jwks_host_; }
+  tools::StaticHttpServer& jwks_host() { return *jwks_host_; }
   auth::JwtSigner const& signer() const { return *signer_; }
 
   // A Clerk-shaped JWT from the test's key (iss and azp as configured, 5 minutes).
@@ -87,7 +87,7 @@ class GatehouseTest : public ::testing::Test {
 
  private:
   TempDir dir_;
-  std::unique_ptr<net::StaticHttpServer> jwks_host_;
+  std::unique_ptr<tools::StaticHttpServer> jwks_host_;
   auth::JwtSigner const* signer_;
   std::unique_ptr<ServerProcess> server_;
   std::vector<std::string> last_args_;

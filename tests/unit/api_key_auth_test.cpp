@@ -1,5 +1,5 @@
 // API keys in the authenticator (which header wins, shape before lookup, revoked, expired,
-// X-Use-Api-Key), in the registry (revocation tells the listener once) and in the store
+// X-Use-Api-Key), in the registry (a revocation is reported once) and in the store
 // (only the hash is kept, deactivation is the owner's, last use never moves backwards).
 #include "gatehouse/auth/api_key_format.hpp"
 #include "gatehouse/auth/authenticator.hpp"
@@ -8,6 +8,7 @@
 #include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/store/principal_store.hpp"
 #include "store_test_support.hpp"
+#include "support/run_awaitable.hpp"
 
 #include <gtest/gtest.h>
 
@@ -47,9 +48,20 @@ class ApiKeyAuthentication : public ::testing::Test {
     return token.text;
   }
 
+  Caller caller_of(PresentedCredentials const& p, UnixSeconds now) {
+    return gatehouse::testing::run_awaitable(auth.authenticate(auth.extract(p), now));
+  }
+
+  // The caller of a stream ticket issued for the credential id.
+  Caller ticket_holder(std::string const& credential_id, UnixSeconds now) {
+    PresentedCredentials p;
+    p.ticket = tickets.issue(credential_id, now);
+    return caller_of(p, now);
+  }
+
   std::optional<ErrorCode> failure_of(PresentedCredentials const& p, UnixSeconds now = 100) {
     try {
-      auth.caller(p, now);
+      caller_of(p, now);
     } catch (Failure const& f) {
       return f.code();
     }
@@ -66,16 +78,17 @@ class ApiKeyAuthentication : public ::testing::Test {
   SessionRegistry sessions;
   ApiKeyRegistry keys;
   ApiKeyUsage usage{db.db()};
-  Authenticator auth{sessions, keys, usage, "gk_", nullptr, JwtPolicy{}};
+  StreamTickets tickets;
+  Authenticator auth{{sessions, keys, usage, tickets, nullptr}, {"gk_", JwtPolicy{}}};
 };
 
 TEST_F(ApiKeyAuthentication, EachWayOfPresentingAKeyIsAccepted) {
   std::string const key = add_key("k1", only(Scope::research_read));
   std::string const api_key_auth = "API-Key " + key;
   std::string const bearer = "Bearer " + key;
-  for (PresentedCredentials const p : {PresentedCredentials{{}, key, {}}, PresentedCredentials{api_key_auth, {}, {}},
+  for (PresentedCredentials const& p : {PresentedCredentials{{}, key, {}}, PresentedCredentials{api_key_auth, {}, {}},
                                        PresentedCredentials{bearer, {}, {}}}) {
-    Caller const c = auth.caller(p, 100);
+    Caller const c = caller_of(p, 100);
     ASSERT_TRUE(c.api_key);
     EXPECT_EQ(c.api_key->id, "k1");
     EXPECT_FALSE(c.session);
@@ -90,9 +103,9 @@ TEST_F(ApiKeyAuthentication, XApiKeyWinsOverAuthorization) {
   std::string const key = add_key("k1", only(Scope::research_read));
   std::string const token = add_session("s1", store::PrincipalKind::user, "u2");
   std::string const bearer = "Bearer " + token;
-  EXPECT_EQ(auth.caller({bearer, key, {}}, 100).principal_id(), "u1");
-  EXPECT_EQ(presented_api_key({bearer, "  " + key + " ", {}}, "gk_"), key);
-  EXPECT_EQ(presented_api_key({bearer, {}, {}}, "gk_"), std::nullopt);  // a session token is no key
+  EXPECT_EQ(caller_of({bearer, key, {}}, 100).principal_id(), "u1");
+  EXPECT_EQ(extract_credential({bearer, "  " + key + " ", {}}, "gk_").token, key);
+  EXPECT_EQ(extract_credential({bearer, {}, {}}, "gk_").kind, CredentialKind::session_token);  // a session token is no key
 }
 
 TEST_F(ApiKeyAuthentication, BadKeysAreInvalidAndExpiredKeysSaySo) {
@@ -112,7 +125,7 @@ TEST_F(ApiKeyAuthentication, BadKeysAreInvalidAndExpiredKeysSaySo) {
 
 TEST_F(ApiKeyAuthentication, MissingScopeNamesTheScope) {
   std::string const key = add_key("k1", only(Scope::research_read));
-  Caller const c = auth.caller({{}, key, {}}, 100);
+  Caller const c = caller_of({{}, key, {}}, 100);
   try {
     c.require(Scope::secrets_write);
     FAIL() << "no failure";
@@ -131,7 +144,7 @@ TEST_F(ApiKeyAuthentication, AUserSessionActsUnderItsOwnUsableKeyOnly) {
   keys.deactivate("revoked");
   std::string const bearer = "Bearer " + add_session("s1", store::PrincipalKind::user);
 
-  Caller const acting = auth.caller({bearer, {}, "mine"}, 100);
+  Caller const acting = caller_of({bearer, {}, "mine"}, 100);
   ASSERT_TRUE(acting.session);
   ASSERT_TRUE(acting.api_key);
   EXPECT_EQ(acting.api_key->id, "mine");
@@ -139,31 +152,30 @@ TEST_F(ApiKeyAuthentication, AUserSessionActsUnderItsOwnUsableKeyOnly) {
   EXPECT_EQ(acting.credential_ids(), (std::vector<std::string>{"s1", "mine"}));
 
   for (std::string_view ignored : {"theirs", "old", "revoked", "missing"}) {
-    Caller const c = auth.caller({bearer, {}, ignored}, 100);
+    Caller const c = caller_of({bearer, {}, ignored}, 100);
     EXPECT_FALSE(c.api_key) << ignored;
     EXPECT_TRUE(c.scopes.has(Scope::research_write)) << ignored;
   }
   std::string const anonymous = "Bearer " + add_session("s2", store::PrincipalKind::anonymous);
-  EXPECT_FALSE(auth.caller({anonymous, {}, "mine"}, 100).api_key);
+  EXPECT_FALSE(caller_of({anonymous, {}, "mine"}, 100).api_key);
 }
 
 TEST_F(ApiKeyAuthentication, ATicketHolderIsResolvedByItsCredentialId) {
   add_key("k1", only(Scope::research_read));
   add_session("s1", store::PrincipalKind::user);
-  EXPECT_EQ(auth.ticket_holder("k1", 100).api_key->id, "k1");
-  EXPECT_EQ(auth.ticket_holder("s1", 100).session->id, "s1");
+  EXPECT_EQ(ticket_holder("k1", 100).api_key->id, "k1");
+  EXPECT_EQ(ticket_holder("s1", 100).session->id, "s1");
   keys.deactivate("k1");
-  EXPECT_THROW(auth.ticket_holder("k1", 100), Failure);
-  EXPECT_THROW(auth.ticket_holder("nope", 100), Failure);
+  EXPECT_THROW(ticket_holder("k1", 100), Failure);
+  EXPECT_THROW(ticket_holder("nope", 100), Failure);
 }
 
-TEST_F(ApiKeyAuthentication, DeactivationTellsTheListenerOnce) {
+TEST_F(ApiKeyAuthentication, DeactivationReportsTheKeyOnce) {
   add_key("k1", Scopes::all());
   std::vector<std::string> told;
-  keys.set_deactivation_listener([&told](ApiKeyPtr const& k) { told.push_back(k->id); });
-  keys.deactivate("k1");
-  keys.deactivate("k1");
-  keys.deactivate("missing");
+  for (char const* id : {"k1", "k1", "missing"}) {
+    if (auto key = keys.deactivate(id)) told.push_back(key->id);
+  }
   EXPECT_EQ(told, std::vector<std::string>{"k1"});
 }
 

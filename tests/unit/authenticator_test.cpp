@@ -5,6 +5,7 @@
 #include "gatehouse/auth/session_registry.hpp"
 #include "gatehouse/errors.hpp"
 #include "store_test_support.hpp"
+#include "support/run_awaitable.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,9 @@ using gatehouse::ErrorCode;
 using gatehouse::Failure;
 using gatehouse::auth::Authenticator;
 using gatehouse::auth::bearer_token;
+using gatehouse::auth::Caller;
+using gatehouse::auth::PresentedCredentials;
+using gatehouse::testing::run_awaitable;
 using gatehouse::auth::JwtPolicy;
 using gatehouse::auth::mint_opaque_token;
 using gatehouse::auth::OpaqueToken;
@@ -40,10 +44,18 @@ class SessionAuthentication : public ::testing::Test {
     return token.text;
   }
 
+  // The caller of "Authorization: Bearer <token>" (no header for nullopt).
+  Caller authenticate(std::optional<std::string_view> token, std::int64_t now) {
+    std::string const header = token ? "Bearer " + std::string(*token) : std::string();
+    PresentedCredentials presented;
+    presented.authorization = header;
+    return run_awaitable(auth.authenticate(auth.extract(presented), now));
+  }
+
   // The failure the authenticator throws for the token, or nullopt if it accepted it.
   std::optional<Failure> failure_of(std::optional<std::string_view> token, std::int64_t now = 100) {
     try {
-      auth.session(token, now);
+      authenticate(token, now);
     } catch (Failure const& f) {
       return f;
     }
@@ -54,12 +66,13 @@ class SessionAuthentication : public ::testing::Test {
   SessionRegistry registry;
   gatehouse::auth::ApiKeyRegistry keys;
   gatehouse::auth::ApiKeyUsage key_usage{db.db()};
-  Authenticator auth{registry, keys, key_usage, "gk_", nullptr, JwtPolicy{}};
+  gatehouse::auth::StreamTickets tickets;
+  Authenticator auth{{registry, keys, key_usage, tickets, nullptr}, {"gk_", JwtPolicy{}}};
 };
 
 TEST_F(SessionAuthentication, ALiveSessionTokenIsAccepted) {
   std::string const token = add("s1", 1000);
-  auto session = auth.session(token, 999);
+  auto session = authenticate(token, 999).session;
   ASSERT_TRUE(session);
   EXPECT_EQ(session->id, "s1");
   EXPECT_EQ(session->principal_id, "p1");

@@ -1,6 +1,6 @@
 // Configuration: embedded defaults, GATEHOUSE_* environment, flags on top; every mistake is one
 // line, and --help documents every flag with its environment variable.
-#include "gatehouse/config.hpp"
+#include "gatehouse/app/config.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -13,10 +13,10 @@
 
 namespace {
 
-using gatehouse::Config;
-using gatehouse::ConfigParse;
-using gatehouse::parse_config;
-using gatehouse::usage;
+using gatehouse::app::Config;
+using gatehouse::app::ConfigParse;
+using gatehouse::app::parse_config;
+using gatehouse::app::usage;
 
 using Env = std::map<std::string, std::string>;
 
@@ -337,7 +337,7 @@ TEST_F(ConfigFile, CheckConfigListsEverySettingWithItsSource) {
   auto const p = parse({"--config", path, "--check-config", "--heartbeat", "4"});
   ASSERT_EQ(p.error, "");
   EXPECT_TRUE(p.check);
-  std::string const text = gatehouse::describe_settings(p.settings);
+  std::string const text = gatehouse::app::describe_settings(p.settings);
   EXPECT_NE(text.find("https://clerk.example/.well-known/jwks.json"), std::string::npos) << text;
   EXPECT_NE(text.find("[config file]"), std::string::npos) << text;
   EXPECT_NE(text.find("[flag]"), std::string::npos) << text;

@@ -2,11 +2,13 @@
 // server registers is documented and every documented operation is served, and every $ref
 // points at something in the document.
 #include "gatehouse/api/openapi.hpp"
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/routes.hpp"
+#include "gatehouse/app/components.hpp"
 #include "gatehouse/json/strict_json.hpp"
 
 #include "support/temp_dir.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/json/value.hpp>
 
 #include <gtest/gtest.h>
@@ -29,19 +31,13 @@ boost::json::value document() {
 // The server's route table, built by the same function the server uses; dev: as with --dev.
 std::set<std::pair<std::string, std::string>> served_routes(bool dev = false) {
   gatehouse::testing::TempDir dir;
-  Config config;
+  app::Config config;
   config.dev = dev;
-  store::DbExecutor db(dir.path() / "gatehouse.db", store::DatabaseOptions{});
-  auth::SessionRegistry sessions;
-  auth::ApiKeyRegistry api_keys;
-  auth::StreamTickets tickets;
-  auth::ApiKeyUsage usage(db);
-  auth::Authenticator authenticator(sessions, api_keys, usage, "gk_", nullptr, auth::JwtPolicy{});
-  crypto::SecretBox const box(crypto::SecretBox::Key{});
-  auth::SessionExtender extender(db, 1800);
-  streams::EventHub hub;
-  api::ClientLimits limits(config);
-  api::Services services{config, db, sessions, api_keys, tickets, authenticator, box, extender, hub, limits, nullptr};
+  config.db_path = dir.path() / "gatehouse.db";
+  boost::asio::io_context ioc;
+  app::Components components(config, crypto::SecretBox(crypto::SecretBox::Key{}), ioc.get_executor(),
+                             ioc.get_executor());
+  api::Services& services = components.services;
   api::Router router;
   api::add_all_routes(router, services);
   std::set<std::pair<std::string, std::string>> out;

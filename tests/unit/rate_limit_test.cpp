@@ -2,6 +2,7 @@
 // trusted proxy; IPv6 by /64).
 #include "gatehouse/api/client_address.hpp"
 #include "gatehouse/api/rate_limiter.hpp"
+#include "gatehouse/app/config.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@ namespace {
 using namespace gatehouse;
 using namespace gatehouse::api;
 using namespace std::chrono_literals;
+using gatehouse::app::parse_rate_limit;
 
 TEST(RateLimiter, ABurstThenTheRefillRate) {
   RateLimiter limiter(RateLimit{2, 3});

@@ -1,5 +1,5 @@
 // The in-memory HTTP server that stands in for a JWKS host (and serves the dev issuer's JWKS).
-#include "gatehouse/net/static_http_server.hpp"
+#include "static_http/static_http_server.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -21,7 +21,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using gatehouse::net::StaticHttpServer;
+using gatehouse::tools::StaticHttpServer;
 using tcp = asio::ip::tcp;
 
 // A blocking HTTP/1.1 client over one connection, so keep-alive can be observed.

@@ -2,7 +2,7 @@
 // mints Clerk-shaped RS256 session tokens and serves the matching JWKS on loopback.
 // Usage errors exit 2 with one line on stderr; runtime failures exit 1.
 #include "gatehouse/auth/jwt_signer.hpp"
-#include "gatehouse/net/static_http_server.hpp"
+#include "static_http/static_http_server.hpp"
 #include "gatehouse/util/clock.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -158,7 +158,7 @@ int serve(std::map<std::string, std::string> const& values) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  gatehouse::net::StaticHttpServer server(host, port);
+  gatehouse::tools::StaticHttpServer server(host, port);
   server.set(path, signer.jwks_json());
   // Flushed: scripts and tests read this line from a pipe to learn the port.
   std::cout << "serving JWKS at " << server.url(path) << std::endl;

@@ -5,14 +5,23 @@
 // Failure(too_many_requests) carrying the seconds to wait.
 #include "gatehouse/api/client_address.hpp"
 #include "gatehouse/api/rate_limiter.hpp"
-#include "gatehouse/config.hpp"
 #include "gatehouse/errors.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
 
 namespace gatehouse::api {
 
+struct ClientLimitsOptions {
+  std::string trusted_proxies;          // validated list; empty: X-Forwarded-For ignored
+  RateLimit session_creation{10, 100};  // POST /auth/anonymous, /auth/session, /auth/rebind
+  RateLimit failed_auth{10, 100};       // refused credentials
+};
+
 class ClientLimits {
  public:
-  explicit ClientLimits(Config const& config);
+  explicit ClientLimits(ClientLimitsOptions const& options);
 
   std::string client(Request const& req) const { return client_key(req, proxies_); }
 
@@ -29,18 +38,20 @@ class ClientLimits {
   RateLimiter failures_;
 };
 
-// Authenticates with `authenticate` (a callable returning the credential) under the client's
-// failure budget.
-template <typename F>
-auto within_failure_budget(ClientLimits& limits, Request const& req, F&& authenticate) {
-  std::string const client = limits.client(req);
+// Awaits `attempt` (the check of a presented credential) under the client's failure budget:
+// refused at once while the budget is spent, and a refused credential spends from it.
+template <typename T>
+boost::asio::awaitable<T> within_failure_budget(ClientLimits& limits, std::string client,
+                                                boost::asio::awaitable<T> attempt) {
   limits.check_failures(client);
+  std::optional<Failure> refused;
   try {
-    return authenticate();
+    co_return co_await std::move(attempt);
   } catch (Failure const& f) {
-    limits.note_failure(client, f);
-    throw;
+    refused = f;
   }
+  limits.note_failure(client, *refused);
+  throw *refused;
 }
 
 }  // namespace gatehouse::api

@@ -3,7 +3,6 @@
 // that clients on different threads rarely share a lock, and bounded: idle (full) buckets are
 // dropped when a shard grows past its share of max_clients, so a flood of distinct addresses
 // costs bounded memory.
-#include "gatehouse/config.hpp"
 
 #include <array>
 #include <chrono>
@@ -15,6 +14,13 @@
 #include <unordered_map>
 
 namespace gatehouse::api {
+
+// A per-client token bucket: `burst` requests at once, refilled at `per_second`.
+struct RateLimit {
+  double per_second = 0;  // 0: no limit
+  double burst = 0;
+  bool enabled() const { return per_second > 0; }
+};
 
 class RateLimiter {
  public:

@@ -1,5 +1,5 @@
 #pragma once
-#include "gatehouse/config.hpp"
+#include "gatehouse/app/config.hpp"
 
 namespace gatehouse::app {
 

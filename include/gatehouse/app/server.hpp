@@ -1,6 +1,6 @@
 #pragma once
 // Wires the parts together and runs them until SIGTERM or SIGINT.
-#include "gatehouse/config.hpp"
+#include "gatehouse/app/config.hpp"
 
 namespace gatehouse::app {
 

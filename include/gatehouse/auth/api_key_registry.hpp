@@ -7,7 +7,6 @@
 #include "gatehouse/store/api_key_store.hpp"
 
 #include <atomic>
-#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <unordered_map>
@@ -35,8 +34,6 @@ using ApiKeyPtr = std::shared_ptr<ApiKey>;
 
 class ApiKeyRegistry {
  public:
-  using DeactivationListener = std::function<void(ApiKeyPtr const&)>;
-
   void add(store::ApiKeyRecord const& record);
 
   ApiKeyPtr find_by_hash(crypto::Sha256Digest const& hash) const;
@@ -44,16 +41,15 @@ class ApiKeyRegistry {
   std::vector<ApiKeyPtr> of_user(std::string const& user_id) const;  // oldest first
   std::size_t active_count(std::string const& user_id, UnixSeconds now) const;
 
-  // Marks the key inactive and tells the listener (which closes its streams).
-  void deactivate(std::string const& id);
-  void set_deactivation_listener(DeactivationListener listener) { on_deactivated_ = std::move(listener); }
+  // Marks the key inactive; returns it when it was active until now (its streams are the
+  // caller's to close), else null.
+  ApiKeyPtr deactivate(std::string const& id);
 
  private:
   mutable std::shared_mutex mutex_;
   std::unordered_map<crypto::Sha256Digest, ApiKeyPtr, DigestHash> by_hash_;
   std::unordered_map<std::string, ApiKeyPtr> by_id_;
   std::unordered_multimap<std::string, ApiKeyPtr> by_user_;
-  DeactivationListener on_deactivated_;
 };
 
 }  // namespace gatehouse::auth

@@ -4,7 +4,7 @@
 // kid — at most once per min_refetch_interval, with concurrent requests sharing one fetch, so
 // a flood of made-up kids cannot hammer the JWKS host.
 #include "gatehouse/auth/jwks.hpp"
-#include "gatehouse/net/url.hpp"
+#include "gatehouse/client/url.hpp"
 #include "gatehouse/util/clock.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,7 +20,7 @@
 namespace gatehouse::auth {
 
 struct JwksProviderOptions {
-  net::Url url;
+  client::Url url;
   std::chrono::seconds refresh_interval{300};
   std::chrono::seconds min_refetch_interval{10};
   std::chrono::seconds max_backoff{60};

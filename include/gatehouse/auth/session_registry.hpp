@@ -7,7 +7,6 @@
 #include "gatehouse/store/records.hpp"
 
 #include <atomic>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,21 +46,17 @@ struct DigestHash {
 
 class SessionRegistry {
  public:
-  using RevocationListener = std::function<void(SessionPtr const&)>;
-
   void add(store::SessionRecord const& record);
 
   SessionPtr find_by_token_hash(crypto::Sha256Digest const& hash) const;
   SessionPtr find_by_id(std::string const& id) const;
   std::vector<SessionPtr> of_principal(std::string const& principal_id) const;
 
-  // Marks sessions revoked and tells the listener (which closes their streams).
-  void revoke(std::vector<std::string> const& ids);
+  // Marks sessions revoked; returns those that were not revoked before (whose streams the
+  // caller closes).
+  std::vector<SessionPtr> revoke(std::vector<std::string> const& ids);
   // Forgets purged sessions entirely.
   void erase(std::vector<std::string> const& ids);
-
-  // Set once at start, before any traffic.
-  void set_revocation_listener(RevocationListener listener) { on_revoked_ = std::move(listener); }
 
   std::size_t size() const;
 
@@ -70,7 +65,6 @@ class SessionRegistry {
   std::unordered_map<crypto::Sha256Digest, SessionPtr, DigestHash> by_hash_;
   std::unordered_map<std::string, SessionPtr> by_id_;
   std::unordered_multimap<std::string, SessionPtr> by_principal_;
-  RevocationListener on_revoked_;
 };
 
 }  // namespace gatehouse::auth

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace gatehouse::net {
+namespace gatehouse::tools {
 
 class StaticHttpServer {
  public:
@@ -36,4 +36,4 @@ class StaticHttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace gatehouse::net
+}  // namespace gatehouse::tools

@@ -1,8 +1,8 @@
-#include "gatehouse/net/url.hpp"
+#include "gatehouse/client/url.hpp"
 
 #include <charconv>
 
-namespace gatehouse::net {
+namespace gatehouse::client {
 
 std::string Url::host_header() const {
   bool const default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
@@ -61,4 +61,4 @@ std::optional<Url> parse_url(std::string_view text) {
   return url;
 }
 
-}  // namespace gatehouse::net
+}  // namespace gatehouse::client

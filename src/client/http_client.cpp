@@ -1,4 +1,4 @@
-#include "gatehouse/net/http_client.hpp"
+#include "gatehouse/client/http_client.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,7 +14,7 @@
 
 #include <stdexcept>
 
-namespace gatehouse::net {
+namespace gatehouse::client {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -94,4 +94,4 @@ asio::awaitable<HttpGetResult> http_get(Url const& url, std::chrono::millisecond
   co_return result;
 }
 
-}  // namespace gatehouse::net
+}  // namespace gatehouse::client

@@ -1,14 +1,14 @@
 #pragma once
 // A one-shot HTTP(S) GET for the JWKS fetcher: certificate and host-name verification on https,
 // one deadline over the whole exchange, and a cap on the body size.
-#include "gatehouse/net/url.hpp"
+#include "gatehouse/client/url.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <string>
 
-namespace gatehouse::net {
+namespace gatehouse::client {
 
 struct HttpGetResult {
   unsigned status = 0;
@@ -20,4 +20,4 @@ struct HttpGetResult {
 boost::asio::awaitable<HttpGetResult> http_get(Url const& url, std::chrono::milliseconds timeout,
                                                std::size_t body_limit);
 
-}  // namespace gatehouse::net
+}  // namespace gatehouse::client

@@ -1,4 +1,4 @@
-#include "gatehouse/net/static_http_server.hpp"
+#include "static_http/static_http_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -25,7 +25,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace gatehouse::net {
+namespace gatehouse::tools {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -237,4 +237,4 @@ void StaticHttpServer::stop() {
   impl_->close_everything();
 }
 
-}  // namespace gatehouse::net
+}  // namespace gatehouse::tools

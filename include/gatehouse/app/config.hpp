@@ -1,6 +1,7 @@
 #pragma once
 // Run-time configuration: command-line flags, each with a GATEHOUSE_* environment equivalent
 // (flags win over the environment, the environment over the embedded defaults).
+#include "gatehouse/api/rate_limiter.hpp"
 #include "gatehouse/util/log.hpp"
 
 #include <cstdint>
@@ -11,14 +12,9 @@
 #include <string_view>
 #include <vector>
 
-namespace gatehouse {
+namespace gatehouse::app {
 
-// A per-client token bucket: `burst` requests at once, refilled at `per_second`.
-struct RateLimit {
-  double per_second = 0;  // 0: no limit
-  double burst = 0;
-  bool enabled() const { return per_second > 0; }
-};
+using api::RateLimit;
 
 // "off", "0", "R" (burst 10 R) or "R:BURST"; nullopt when malformed.
 std::optional<RateLimit> parse_rate_limit(std::string_view text);
@@ -89,4 +85,4 @@ std::string describe_settings(std::vector<Setting> const& settings);
 
 std::string usage();
 
-}  // namespace gatehouse
+}  // namespace gatehouse::app

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace gatehouse::net {
+namespace gatehouse::client {
 
 // An absolute http, https or file URL as gatehouse's flags take them.
 struct Url {
@@ -19,4 +19,4 @@ struct Url {
 // Nullopt when the URL is not of one of the three schemes or is malformed.
 std::optional<Url> parse_url(std::string_view text);
 
-}  // namespace gatehouse::net
+}  // namespace gatehouse::client

@@ -1,0 +1,113 @@
+#include "gatehouse/domain/sessions.hpp"
+
+#include "gatehouse/auth/opaque_token.hpp"
+#include "gatehouse/crypto/random.hpp"
+#include "gatehouse/errors.hpp"
+#include "gatehouse/store/principal_store.hpp"
+#include "gatehouse/store/session_store.hpp"
+
+#include <algorithm>
+
+namespace gatehouse::domain {
+
+store::SessionRecord Sessions::insert(store::Tx& tx, store::PrincipalRecord const& principal,
+                                      crypto::Sha256Digest const& hash, std::optional<std::string> const& user_agent,
+                                      UnixSeconds now) {
+  store::SessionRecord record;
+  record.id = crypto::time_ordered_id("s_");
+  record.token_hash = hash;
+  record.principal_id = principal.id;
+  record.kind = principal.kind;
+  record.created_at = now;
+  record.expires_at = now + options_.ttl;
+  record.user_agent = user_agent;
+  store::insert_session(tx, record);
+  apply_on_commit(tx, changes_, SessionMinted{record});
+  return record;
+}
+
+boost::asio::awaitable<MintedSession> Sessions::mint_for_user(auth::JwtClaims const& claims,
+                                                              std::optional<std::string> user_agent) {
+  auto token = auth::mint_opaque_token(auth::session_token_prefix);
+  auto record = co_await db_.write([&](store::Tx& tx) {
+    UnixSeconds const now = now_unix();
+    auto const principal = store::upsert_user_principal(tx, claims.sub, claims.email, claims.name, now);
+    return insert(tx, principal, token.hash, user_agent, now);
+  });
+  co_return MintedSession{std::move(token.text), std::move(record)};
+}
+
+boost::asio::awaitable<MintedSession> Sessions::mint_anonymous(std::string const& device_id,
+                                                               std::optional<std::string> user_agent) {
+  auto token = auth::mint_opaque_token(auth::session_token_prefix);
+  auto record = co_await db_.write([&](store::Tx& tx) {
+    UnixSeconds const now = now_unix();
+    auto const principal = store::upsert_anonymous_principal(tx, device_id, now);
+    return insert(tx, principal, token.hash, user_agent, now);
+  });
+  co_return MintedSession{std::move(token.text), std::move(record)};
+}
+
+std::vector<auth::SessionPtr> Sessions::live_of(std::string const& principal_id, UnixSeconds now) const {
+  auto sessions = registry_.of_principal(principal_id);
+  std::erase_if(sessions, [now](auth::SessionPtr const& x) { return !x->live(now); });
+  std::sort(sessions.begin(), sessions.end(), [](auto const& a, auto const& b) {
+    return a->created_at != b->created_at ? a->created_at < b->created_at : a->id < b->id;
+  });
+  return sessions;
+}
+
+boost::asio::awaitable<std::size_t> Sessions::revoke(std::vector<std::string> ids) {
+  if (ids.empty()) co_return 0;
+  co_return co_await db_.write([&](store::Tx& tx) {
+    std::size_t const n = store::revoke_sessions(tx, ids, now_unix());
+    apply_on_commit(tx, changes_, SessionsRevoked{ids});
+    return n;
+  });
+}
+
+boost::asio::awaitable<void> Sessions::revoke_one(std::string const& principal_id, std::string const& session_id,
+                                                  UnixSeconds now) {
+  auto const target = registry_.find_by_id(session_id);
+  // Another principal's session is indistinguishable from a missing one.
+  if (!target || target->principal_id != principal_id || !target->live(now)) throw Failure(ErrorCode::session_not_found);
+  std::vector<std::string> ids{target->id};
+  co_await revoke(std::move(ids));
+}
+
+boost::asio::awaitable<std::size_t> Sessions::revoke_all(std::string const& principal_id,
+                                                         std::optional<std::string> keep, UnixSeconds now) {
+  std::vector<std::string> ids;
+  for (auto const& x : registry_.of_principal(principal_id)) {
+    if (x->live(now) && (!keep || x->id != *keep)) ids.push_back(x->id);
+  }
+  co_return co_await revoke(std::move(ids));
+}
+
+boost::asio::awaitable<std::size_t> Sessions::purge(UnixSeconds cutoff) {
+  co_return co_await db_.write([&](store::Tx& tx) {
+    auto ids = store::purge_sessions(tx, cutoff);
+    std::size_t const n = ids.size();
+    if (n > 0) apply_on_commit(tx, changes_, SessionsPurged{std::move(ids)});
+    return n;
+  });
+}
+
+boost::asio::awaitable<std::vector<SessionView>> Sessions::list_stored(std::optional<std::string> principal_id,
+                                                                       std::size_t limit) {
+  auto records = co_await db_.read([&](store::Tx& tx) { return store::list_sessions(tx, principal_id, limit); });
+  std::vector<SessionView> out;
+  out.reserve(records.size());
+  for (auto& r : records) {
+    SessionView view{std::move(r), std::nullopt};
+    // Memory is ahead of the table for what is written behind: stream extensions, last use.
+    if (auto const live = registry_.find_by_id(view.record.id)) {
+      view.record.expires_at = std::max(view.record.expires_at, live->expires_at.load());
+      if (UnixSeconds const seen = live->last_seen.load(std::memory_order_relaxed); seen != 0) view.last_seen = seen;
+    }
+    out.push_back(std::move(view));
+  }
+  co_return out;
+}
+
+}  // namespace gatehouse::domain
