@@ -1,8 +1,11 @@
 #include "gatehouse/admin/admin_client.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+
+#include <exception>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -13,8 +16,6 @@
 
 namespace gatehouse::admin {
 
-namespace asio = boost::asio;
-namespace http = boost::beast::http;
 using local = asio::local::stream_protocol;
 
 namespace {
@@ -60,12 +61,15 @@ AdminReply call_admin(std::filesystem::path const& socket_path, AdminRequest con
   x.request.keep_alive(false);
   x.request.prepare_payload();
   x.parser.body_limit(64 * 1024 * 1024);
-  asio::co_spawn(ioc, exchange(socket, x), asio::detached);
+  // The exchange reports its own errors in x; anything else it throws is rethrown here.
+  std::exception_ptr escaped;
+  asio::co_spawn(ioc, exchange(socket, x), [&escaped](std::exception_ptr e) { escaped = e; });
   if (timeout.count() > 0) {
     ioc.run_for(timeout);
   } else {
     ioc.run();
   }
+  if (escaped) std::rethrow_exception(escaped);
   if (!x.done) {
     throw AdminUnreachable("no answer from the gatehouse admin socket " + socket_path.string() + " within " +
                            std::to_string(timeout.count()) + " s");

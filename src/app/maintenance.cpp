@@ -1,5 +1,6 @@
 #include "gatehouse/app/maintenance.hpp"
 
+#include "gatehouse/net.hpp"
 #include "gatehouse/util/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -8,8 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 namespace gatehouse::app {
-
-namespace asio = boost::asio;
 
 asio::awaitable<void> run_maintenance(Components& parts, std::chrono::seconds purge_grace,
                                       std::atomic<bool> const& stopping) {

@@ -6,13 +6,15 @@
 #include "gatehouse/app/dev_mode.hpp"
 #include "gatehouse/app/maintenance.hpp"
 #include "gatehouse/app/metrics_collectors.hpp"
+#include "gatehouse/net.hpp"
 #include "gatehouse/net/admin_socket.hpp"
 #include "gatehouse/net/listener.hpp"
 #include "gatehouse/net/tls_context.hpp"
+#include "gatehouse/streams/subscription_context.hpp"
 #include "gatehouse/util/log.hpp"
+#include "gatehouse/util/spawn.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -26,7 +28,6 @@
 
 namespace gatehouse::app {
 
-namespace asio = boost::asio;
 using asio::ip::tcp;
 
 namespace {
@@ -103,8 +104,10 @@ void run_server(Config config) {
   // Declared after what they read, so they are unregistered before it goes away.
   auto const metrics_collectors = register_metrics_collectors(parts.streams, parts.hub, parts.jwks.get());
   net::ConnectionRegistry connections;
-  net::StreamContext stream_context{parts.db, parts.hub, parts.streams, parts.extender, connections};
-  stream_context.heartbeat = std::chrono::seconds(config.heartbeat);
+  streams::SubscriptionContext subscriptions{parts.db, parts.hub, parts.streams, parts.extender};
+  subscriptions.heartbeat = std::chrono::seconds(config.heartbeat);
+  net::StreamContext stream_context{subscriptions, connections};
+  stream_context.heartbeat = subscriptions.heartbeat;
   std::atomic<bool> stopping{false};
 
   // Loaded before listening: an unreadable or mismatched certificate is a start-up error.
@@ -170,13 +173,16 @@ void run_server(Config config) {
                           {"schema_version", parts.db.schema_version()},
                           {"admin_socket", admin_socket ? admin_socket->path().string() : std::string("off")}});
 
-  asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, http_limits, tls.get()), asio::detached);
+  asio::co_spawn(ioc, net::accept_connections(acceptor, dispatcher, stream_context, http_limits, tls.get()),
+                 report_failures("listener"));
   if (admin_socket) {
-    asio::co_spawn(ioc, net::accept_admin_connections(*admin_socket, admin_dispatcher, http_limits), asio::detached);
+    asio::co_spawn(ioc, net::accept_admin_connections(*admin_socket, admin_dispatcher, http_limits),
+                   report_failures("admin listener"));
   }
-  asio::co_spawn(ioc, run_maintenance(parts, std::chrono::seconds(config.session_purge_grace), stopping), asio::detached);
-  asio::co_spawn(ioc, parts.extender.run(stopping), asio::detached);
-  asio::co_spawn(ioc, parts.api_key_usage.run(stopping), asio::detached);
+  asio::co_spawn(ioc, run_maintenance(parts, std::chrono::seconds(config.session_purge_grace), stopping),
+                 report_failures("maintenance"));
+  asio::co_spawn(ioc, parts.extender.run(stopping), report_failures("session extensions"));
+  asio::co_spawn(ioc, parts.api_key_usage.run(stopping), report_failures("api key usage"));
 
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });

@@ -1,11 +1,12 @@
 #include "gatehouse/auth/jwks_provider.hpp"
 
 #include "gatehouse/client/http_client.hpp"
+#include "gatehouse/net.hpp"
 #include "gatehouse/util/log.hpp"
+#include "gatehouse/util/spawn.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,7 +16,6 @@
 
 namespace gatehouse::auth {
 
-namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -151,7 +151,7 @@ JwksProvider::JwksProvider(asio::any_io_executor network, asio::any_io_executor 
 JwksProvider::~JwksProvider() { stop(); }
 
 void JwksProvider::start() {
-  asio::co_spawn(state_->strand, State::loop(state_), asio::detached);
+  asio::co_spawn(state_->strand, State::loop(state_), report_failures("jwks refresh"));
 }
 
 void JwksProvider::stop() {

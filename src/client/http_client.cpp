@@ -1,5 +1,7 @@
 #include "gatehouse/client/http_client.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -16,9 +18,6 @@
 
 namespace gatehouse::client {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using asio::ip::tcp;
 
 namespace {

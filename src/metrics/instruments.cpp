@@ -33,6 +33,10 @@ Instruments make() {
                 "TLS handshakes that failed or timed out (plain HTTP on the TLS port, refused protocol versions or "
                 "ciphers, clients that stall).")
           .labels({}),
+      r.counter("gatehouse_coroutine_failures_total",
+                "Connections and background tasks ended by an exception that nothing handled (logged at error; "
+                "their registrations are released all the same).")
+          .labels({}),
       db.labels({"read"}),
       db.labels({"write"}),
   };

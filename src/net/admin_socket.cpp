@@ -2,12 +2,14 @@
 
 #include "gatehouse/api/error_mapping.hpp"
 #include "gatehouse/api/request_id.hpp"
+#include "gatehouse/net.hpp"
 #include "gatehouse/util/log.hpp"
+#include "gatehouse/util/spawn.hpp"
+#include "net/http_connection.hpp"
 #include "gatehouse/net/beast_messages.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -25,14 +27,9 @@
 
 namespace gatehouse::net {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using local = asio::local::stream_protocol;
 
 namespace {
-
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 // A socket file nobody answers on is what a crashed run leaves behind.
 bool answered_by_a_live_server(std::filesystem::path const& path) {
@@ -71,40 +68,22 @@ asio::awaitable<void> serve_admin_connection(local::socket socket, api::Dispatch
   Peer const peer = peer_of(socket);
   bool const allowed = peer.known && admin_peer_allowed(peer.uid, ::geteuid());
   beast::basic_stream<local> stream(std::move(socket));
-  beast::flat_buffer buffer;
-  for (;;) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
-    parser.body_limit(limits.body_limit);
-    stream.expires_after(limits.request_timeout);
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_nothrow);
-    if (ec) {
-      if (auto code = read_error_code(ec)) {
-        auto res = to_beast(api::error_response(Failure(*code)), api::request_id_for({}), 11, false);
-        stream.expires_after(limits.write_timeout);
-        co_await http::async_write(stream, res, use_nothrow);
-      }
-      break;
-    }
-    auto& req = parser.get();
-    std::string const request_id = api::request_id_for(req["X-Request-Id"]);
-    api::Response response;
-    if (!allowed) {
-      std::string const who = peer.known ? "uid " + std::to_string(peer.uid) : std::string("an unknown peer");
-      log::warn("admin socket: peer refused", {{"uid", peer.known ? static_cast<std::int64_t>(peer.uid) : -1}});
-      response = api::error_response(
-          Failure(ErrorCode::forbidden, "admin socket: " + who + " is neither the server's user nor root"));
-    } else {
-      BeastHeaders headers(req);
-      api::Request const request = api_request(req, headers, "admin-socket", request_id);
-      response = co_await dispatcher.dispatch(request);
-    }
-    auto res = to_beast(std::move(response), request_id, req.version(), req.keep_alive() && allowed);
-    // No deadline on the work itself (a backup takes as long as it takes); one on the write.
-    stream.expires_after(limits.write_timeout);
-    auto [ec_write, n_write] = co_await http::async_write(stream, res, use_nothrow);
-    if (ec_write || !res.keep_alive()) break;
-  }
+  RequestLoopState state;  // not in the connection registry: shutdown does not wait for operators
+  co_await serve_requests(
+      stream, limits, state,
+      [&](http::request<http::string_body> const& req, std::string const& request_id) -> asio::awaitable<api::Response> {
+        if (!allowed) {
+          std::string const who = peer.known ? "uid " + std::to_string(peer.uid) : std::string("an unknown peer");
+          log::warn("admin socket: peer refused", {{"uid", peer.known ? static_cast<std::int64_t>(peer.uid) : -1}});
+          api::Response refusal = api::error_response(
+              Failure(ErrorCode::forbidden, "admin socket: " + who + " is neither the server's user nor root"));
+          refusal.close_connection = true;
+          co_return refusal;
+        }
+        BeastHeaders headers(req);
+        api::Request const request = api_request(req, headers, "admin-socket", request_id);
+        co_return co_await dispatcher.dispatch(request);
+      });
   beast::error_code ignored;
   stream.socket().shutdown(local::socket::shutdown_send, ignored);
 }
@@ -156,7 +135,8 @@ asio::awaitable<void> accept_admin_connections(AdminSocket& socket, api::Dispatc
       continue;
     }
     auto peer_executor = peer.get_executor();
-    asio::co_spawn(peer_executor, serve_admin_connection(std::move(peer), dispatcher, limits), asio::detached);
+    asio::co_spawn(peer_executor, serve_admin_connection(std::move(peer), dispatcher, limits),
+                   report_failures("admin connection"));
   }
 }
 

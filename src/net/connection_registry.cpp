@@ -4,7 +4,21 @@
 
 namespace gatehouse::net {
 
-std::uint64_t ConnectionRegistry::add(std::function<void()> close_if_idle) {
+ConnectionRegistry::Registration& ConnectionRegistry::Registration::operator=(Registration&& other) noexcept {
+  if (this != &other) {
+    if (registry_) registry_->remove(id_);
+    registry_ = other.registry_;
+    id_ = other.id_;
+    other.registry_ = nullptr;
+  }
+  return *this;
+}
+
+ConnectionRegistry::Registration::~Registration() {
+  if (registry_) registry_->remove(id_);
+}
+
+ConnectionRegistry::Registration ConnectionRegistry::add(std::function<void()> close_if_idle) {
   std::unique_lock lock(mutex_);
   std::uint64_t const id = next_id_++;
   connections_.emplace(id, close_if_idle);
@@ -12,7 +26,7 @@ std::uint64_t ConnectionRegistry::add(std::function<void()> close_if_idle) {
     lock.unlock();
     close_if_idle();  // accepted in the race with shutdown: close it straight away
   }
-  return id;
+  return Registration(this, id);
 }
 
 void ConnectionRegistry::remove(std::uint64_t id) {

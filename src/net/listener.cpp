@@ -1,10 +1,11 @@
 #include "gatehouse/net/listener.hpp"
 
+#include "gatehouse/net.hpp"
 #include "gatehouse/util/log.hpp"
+#include "gatehouse/util/spawn.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -13,7 +14,6 @@
 
 namespace gatehouse::net {
 
-namespace asio = boost::asio;
 using asio::ip::tcp;
 
 asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, api::Dispatcher const& dispatcher,
@@ -39,10 +39,10 @@ asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, api::Dispatche
     if (tls) {
       asio::co_spawn(socket_executor,
                      serve_https_connection(std::move(socket), tls->current(), dispatcher, streams, limits),
-                     asio::detached);
+                     report_failures("https connection"));
     } else {
       asio::co_spawn(socket_executor, serve_http_connection(std::move(socket), dispatcher, streams, limits),
-                     asio::detached);
+                     report_failures("http connection"));
     }
   }
 }

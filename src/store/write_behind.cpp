@@ -1,5 +1,6 @@
 #include "gatehouse/store/write_behind.hpp"
 
+#include "gatehouse/net.hpp"
 #include "gatehouse/util/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -8,8 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 namespace gatehouse::store {
-
-namespace asio = boost::asio;
 
 void WriteBehind::note(std::string const& id, UnixSeconds value) {
   std::lock_guard lock(mutex_);

@@ -4,14 +4,35 @@
 
 namespace gatehouse::streams {
 
-std::uint64_t StreamRegistry::add(std::vector<std::string> credential_ids, std::shared_ptr<Outbox> const& outbox,
-                                  Kind kind) {
-  std::lock_guard lock(mutex_);
-  std::uint64_t const id = next_id_++;
-  for (auto const& credential : credential_ids) by_credential_.emplace(credential, id);
-  streams_.emplace(id, Entry{std::move(credential_ids), outbox, kind});
-  ++counts_[static_cast<int>(kind)];
-  return id;
+StreamRegistry::Registration& StreamRegistry::Registration::operator=(Registration&& other) noexcept {
+  if (this != &other) {
+    release();
+    registry_ = other.registry_;
+    id_ = other.id_;
+    other.registry_ = nullptr;
+  }
+  return *this;
+}
+
+void StreamRegistry::Registration::release() {
+  if (registry_) registry_->remove(id_);
+  registry_ = nullptr;
+}
+
+StreamRegistry::Registration StreamRegistry::add(std::vector<std::string> credential_ids,
+                                                 std::shared_ptr<Outbox> const& outbox, Kind kind) {
+  CloseReason closed = CloseReason::none;
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    for (auto const& credential : credential_ids) by_credential_.emplace(credential, id);
+    streams_.emplace(id, Entry{std::move(credential_ids), outbox, kind});
+    ++counts_[static_cast<int>(kind)];
+    closed = closed_;
+  }
+  if (closed != CloseReason::none) outbox->close(closed);
+  return Registration(this, id);
 }
 
 void StreamRegistry::remove(std::uint64_t id) {
@@ -47,6 +68,7 @@ void StreamRegistry::close_all(CloseReason reason) {
   std::vector<std::shared_ptr<Outbox>> targets;
   {
     std::lock_guard lock(mutex_);
+    if (closed_ == CloseReason::none) closed_ = reason;
     for (auto const& [id, entry] : streams_) {
       if (auto outbox = entry.outbox.lock()) targets.push_back(std::move(outbox));
     }

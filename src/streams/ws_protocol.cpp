@@ -60,9 +60,42 @@ WsCommand parse_ws_message(std::string_view text, bool binary) {
   return WsSubscribe{std::move(research_id), after_seq};
 }
 
-std::shared_ptr<std::string const> ws_error_message(std::string_view detail) {
-  return std::make_shared<std::string const>(
-      boost::json::serialize(boost::json::object{{"type", "error"}, {"detail", detail}}));
+namespace {
+std::shared_ptr<std::string const> message(boost::json::object const& o) {
+  return std::make_shared<std::string const>(boost::json::serialize(o));
+}
+}  // namespace
+
+std::shared_ptr<std::string const> ws_welcome(std::string_view principal_id, std::optional<std::int64_t> expires_in) {
+  return message({{"type", "welcome"},
+                  {"principal_id", principal_id},
+                  {"session_expires_in", expires_in ? boost::json::value(*expires_in) : boost::json::value(nullptr)}});
+}
+
+std::shared_ptr<std::string const> ws_pong() { return message({{"type", "pong"}}); }
+
+std::shared_ptr<std::string const> ws_subscribed(std::string_view research_id) {
+  return message({{"type", "subscribed"}, {"research_id", research_id}});
+}
+
+std::shared_ptr<std::string const> ws_unsubscribed(std::string_view research_id) {
+  return message({{"type", "unsubscribed"}, {"research_id", research_id}});
+}
+
+std::shared_ptr<std::string const> ws_error_message(std::string_view detail, std::optional<std::string_view> research_id) {
+  boost::json::object o{{"type", "error"}, {"detail", detail}};
+  if (research_id) o["research_id"] = *research_id;
+  return message(o);
+}
+
+WsClose ws_close_for(CloseReason reason) {
+  switch (reason) {
+    case CloseReason::revoked: return {4401, "Token revoked"};
+    case CloseReason::expired: return {4401, "Token expired"};
+    case CloseReason::overflow: return {4008, "Subscriber too slow"};
+    case CloseReason::failed: return {1011, "Stream failed; reconnect with after_seq"};
+    default: return {1001, "Server shutting down"};
+  }
 }
 
 }  // namespace gatehouse::streams

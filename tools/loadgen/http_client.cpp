@@ -1,5 +1,7 @@
 #include "loadgen/http_client.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include "loadgen/stats.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -18,9 +20,6 @@
 
 namespace gatehouse::loadgen {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {

@@ -1,5 +1,7 @@
 #include "loadgen/loopback.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include <boost/asio/io_context.hpp>
 
 #include <charconv>
@@ -7,7 +9,6 @@
 
 namespace gatehouse::loadgen {
 
-namespace asio = boost::asio;
 using asio::ip::tcp;
 
 std::optional<HostPort> parse_host_port(std::string_view text, std::string* error) {

@@ -1,5 +1,7 @@
 #include "loadgen/publisher.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include "loadgen/http_client.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -14,9 +16,6 @@
 #include <cmath>
 
 namespace gatehouse::loadgen {
-
-namespace asio = boost::asio;
-namespace http = boost::beast::http;
 
 namespace {
 

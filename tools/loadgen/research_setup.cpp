@@ -1,5 +1,7 @@
 #include "loadgen/research_setup.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include "loadgen/http_client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -9,9 +11,6 @@
 #include <boost/json/serialize.hpp>
 
 namespace gatehouse::loadgen {
-
-namespace asio = boost::asio;
-namespace http = boost::beast::http;
 
 namespace {
 

@@ -4,6 +4,8 @@
 
 #include "gatehouse/crypto/random.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,8 +14,6 @@
 #include <cstdio>
 
 namespace gatehouse::loadgen {
-
-namespace asio = boost::asio;
 
 Plan Plan::make(Options const& o) {
   Plan p;

@@ -4,6 +4,8 @@
 
 #include "gatehouse/util/clock.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -14,9 +16,6 @@
 #include <cmath>
 
 namespace gatehouse::loadgen {
-
-namespace asio = boost::asio;
-namespace http = boost::beast::http;
 
 namespace {
 

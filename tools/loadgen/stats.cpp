@@ -1,14 +1,13 @@
 #include "loadgen/stats.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/websocket/error.hpp>
 
 namespace gatehouse::loadgen {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
 
 void ReasonCounter::add(std::string const& reason) {
   std::lock_guard lock(mutex_);

@@ -1,5 +1,7 @@
 #include "loadgen/stream_clients.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include "loadgen/http_client.hpp"
 #include "loadgen/publisher.hpp"
 
@@ -19,10 +21,6 @@
 
 namespace gatehouse::loadgen {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
 namespace {

@@ -1,5 +1,7 @@
 #include "static_http/static_http_server.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,9 +29,6 @@
 
 namespace gatehouse::tools {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {

@@ -17,6 +17,7 @@ struct Response {
   std::string_view content_type = "application/json";
   std::vector<std::pair<std::string_view, std::string>> headers;  // beyond the standard set
   std::shared_ptr<StreamUpgrade const> upgrade;                    // set: switch to a stream
+  bool close_connection = false;                                   // the connection ends after this response
 };
 
 Response json_response(int status, boost::json::value const& body);

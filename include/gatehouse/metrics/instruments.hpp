@@ -16,6 +16,7 @@ struct Instruments {
   Family<Counter>& sessions_created;  // kind: user | anonymous
   Counter& sessions_revoked;
   Counter& tls_handshake_failures;
+  Counter& coroutine_failures;
   Histogram& db_read_duration;
   Histogram& db_write_duration;
 };

@@ -9,11 +9,11 @@
 
 namespace gatehouse::net {
 
-// Owns the connection from here on; removes `registration` from the connection registry when done.
+// Owns the connection (and its registration, released when the stream ends) from here on.
 // Transport: the bare socket (see serve_websocket) or the TLS stream; instantiated for both in
 // sse_session.cpp.
 template <typename Transport>
 boost::asio::awaitable<void> serve_sse(Transport transport, api::StreamUpgrade upgrade, StreamContext& ctx,
-                                       std::uint64_t registration);
+                                       ConnectionRegistry::Registration registration);
 
 }  // namespace gatehouse::net

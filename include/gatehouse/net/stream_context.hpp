@@ -1,25 +1,21 @@
 #pragma once
-// What the SSE and WebSocket sessions share.
-#include "gatehouse/auth/session_extender.hpp"
+// What the SSE and WebSocket sessions share: every stream's subscription context, the
+// connection registry (shutdown), and the transport's own limits.
 #include "gatehouse/net/connection_registry.hpp"
-#include "gatehouse/store/db_executor.hpp"
-#include "gatehouse/streams/event_hub.hpp"
-#include "gatehouse/streams/stream_registry.hpp"
 
 #include <chrono>
+#include <cstddef>
+
+namespace gatehouse::streams {
+struct SubscriptionContext;
+}
 
 namespace gatehouse::net {
 
 struct StreamContext {
-  store::DbExecutor& db;
-  streams::EventHub& hub;
-  streams::StreamRegistry& registry;
-  auth::SessionExtender& extender;
+  streams::SubscriptionContext& subscriptions;
   ConnectionRegistry& connections;
-  std::chrono::seconds heartbeat{15};
-  std::size_t outbox_capacity = 1024;   // queued frames before a subscriber counts as too slow
-  std::size_t replay_page = 256;        // stored events read per database step
-  std::size_t max_subscriptions = 100;  // per WebSocket
+  std::chrono::seconds heartbeat{15};  // a WebSocket's idle timeout is derived from it
   std::size_t max_ws_message = 16 * 1024;
   std::chrono::seconds write_timeout{30};
 };

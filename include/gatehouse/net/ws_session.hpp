@@ -14,10 +14,12 @@ namespace gatehouse::net {
 // Transport: a plain connection hands over the bare socket, not a beast::tcp_stream: moving a
 // tcp_stream allocates a new state and leaves the old one allocated in the moved-from object,
 // which a coroutine parameter keeps for the life of the stream. A TLS connection hands over its
-// TlsStream, which moves by pointer. Instantiated for both in ws_session.cpp.
+// TlsStream, which moves by pointer. Instantiated for each in its own translation unit
+// (ws_session_plain.cpp, ws_session_tls.cpp: the longest compile steps, so they build in parallel).
 template <typename Transport>
 boost::asio::awaitable<void> serve_websocket(Transport transport,
                                              boost::beast::http::request<boost::beast::http::string_body> request,
-                                             api::StreamUpgrade upgrade, StreamContext& ctx, std::uint64_t registration);
+                                             api::StreamUpgrade upgrade, StreamContext& ctx,
+                                             ConnectionRegistry::Registration registration);
 
 }  // namespace gatehouse::net

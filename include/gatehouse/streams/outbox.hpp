@@ -12,7 +12,9 @@
 
 namespace gatehouse::streams {
 
-enum class CloseReason { none, revoked, expired, shutdown, overflow, client_gone };
+// Why a stream ends. finished: an SSE stream's research is done (or gone) and nothing will
+// follow; failed: the stream could not be served (a database error while replaying).
+enum class CloseReason { none, revoked, expired, shutdown, overflow, client_gone, finished, failed };
 
 struct OutboxItem {
   std::shared_ptr<std::string const> text;

@@ -1,7 +1,8 @@
 #pragma once
 // Every open stream, by the credentials it authenticated with (a session id, an API key id, or
 // both when a session acts under a key): revoking either closes its streams (within the second
-// the contract allows, in practice at once), and shutdown closes them all.
+// the contract allows, in practice at once), and shutdown closes them all. A stream registers
+// for as long as it holds its Registration, which leaves the registry when destroyed.
 #include "gatehouse/streams/outbox.hpp"
 
 #include <cstdint>
@@ -17,10 +18,29 @@ class StreamRegistry {
  public:
   enum class Kind { sse, ws };
 
-  std::uint64_t add(std::vector<std::string> credential_ids, std::shared_ptr<Outbox> const& outbox, Kind kind);
-  void remove(std::uint64_t id);
+  class Registration {
+   public:
+    Registration() = default;
+    Registration(StreamRegistry* registry, std::uint64_t id) : registry_(registry), id_(id) {}
+    Registration(Registration&& other) noexcept : registry_(other.registry_), id_(other.id_) { other.registry_ = nullptr; }
+    Registration& operator=(Registration&& other) noexcept;
+    Registration(Registration const&) = delete;
+    Registration& operator=(Registration const&) = delete;
+    ~Registration() { release(); }
+    void release();
+
+   private:
+    StreamRegistry* registry_ = nullptr;
+    std::uint64_t id_ = 0;
+  };
+
+  // A stream registered after close_all is closed at once with its reason: shutdown cannot miss a
+  // stream that was still being set up.
+  [[nodiscard]] Registration add(std::vector<std::string> credential_ids, std::shared_ptr<Outbox> const& outbox,
+                                 Kind kind);
 
   void close_credential(std::string const& credential_id, CloseReason reason);
+  // Closes every stream, and every one registered from now on.
   void close_all(CloseReason reason);
 
   std::size_t count(Kind kind) const;
@@ -31,11 +51,14 @@ class StreamRegistry {
     std::weak_ptr<Outbox> outbox;
     Kind kind;
   };
+  void remove(std::uint64_t id);
+
   mutable std::mutex mutex_;
   std::uint64_t next_id_ = 1;
   std::unordered_map<std::uint64_t, Entry> streams_;
   std::unordered_multimap<std::string, std::uint64_t> by_credential_;
   std::size_t counts_[2] = {0, 0};
+  CloseReason closed_ = CloseReason::none;
 };
 
 }  // namespace gatehouse::streams
