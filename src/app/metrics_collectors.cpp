@@ -2,6 +2,7 @@
 
 #include "gatehouse/auth/jwks_provider.hpp"
 #include "gatehouse/metrics/instruments.hpp"
+#include "gatehouse/net/connection_registry.hpp"
 #include "gatehouse/streams/event_hub.hpp"
 #include "gatehouse/streams/stream_registry.hpp"
 
@@ -38,12 +39,18 @@ double open_fds() {
 
 }  // namespace
 
-std::vector<metrics::Registry::CollectorHandle> register_metrics_collectors(streams::StreamRegistry const& streams,
+std::vector<metrics::Registry::CollectorHandle> register_metrics_collectors(net::ConnectionRegistry const& connections,
+                                                                          streams::StreamRegistry const& streams,
                                                                           streams::EventHub const& hub,
                                                                           auth::JwksProvider const* jwks) {
   metrics::instruments();  // the request-path families exist from the first scrape
   auto& registry = metrics::registry();
   std::vector<metrics::Registry::CollectorHandle> handles;
+  handles.push_back(registry.add_collector([&connections](Writer& w) {
+    w.header("gatehouse_connections_open", "Open client connections (streams included; the admin socket's not).",
+             Type::gauge);
+    w.sample("gatehouse_connections_open", {}, static_cast<double>(connections.active()));
+  }));
   handles.push_back(registry.add_collector([&streams](Writer& w) {
     w.header("gatehouse_streams_active", "Open event streams, by kind (SSE or WebSocket).", Type::gauge);
     w.sample("gatehouse_streams_active", {{"kind", "sse"}},
@@ -52,6 +59,9 @@ std::vector<metrics::Registry::CollectorHandle> register_metrics_collectors(stre
              static_cast<double>(streams.count(streams::StreamRegistry::Kind::ws)));
   }));
   handles.push_back(registry.add_collector([&hub](Writer& w) {
+    w.header("gatehouse_stream_subscriptions", "Research items followed live by open streams (one per stream per item).",
+             Type::gauge);
+    w.sample("gatehouse_stream_subscriptions", {}, static_cast<double>(hub.subscriptions()));
     w.header("gatehouse_events_published_total", "Research events committed and published to the hub.", Type::counter);
     w.sample("gatehouse_events_published_total", {}, std::uint64_t{hub.published()});
     w.header("gatehouse_events_delivered_total",

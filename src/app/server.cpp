@@ -101,9 +101,9 @@ void run_server(Config config) {
   api::Router router;
   api::add_all_routes(router, parts.services);
   api::Dispatcher dispatcher(router, *api::CorsPolicy::parse(config.cors_origins));  // validated with the flags
-  // Declared after what they read, so they are unregistered before it goes away.
-  auto const metrics_collectors = register_metrics_collectors(parts.streams, parts.hub, parts.jwks.get());
   net::ConnectionRegistry connections;
+  // Declared after what they read, so they are unregistered before it goes away.
+  auto const metrics_collectors = register_metrics_collectors(connections, parts.streams, parts.hub, parts.jwks.get());
   streams::SubscriptionContext subscriptions{parts.db, parts.hub, parts.streams, parts.extender};
   subscriptions.heartbeat = std::chrono::seconds(config.heartbeat);
   net::StreamContext stream_context{subscriptions, connections};

@@ -169,6 +169,21 @@ std::optional<std::string> GatehouseTest::db_text(std::string const& sql, std::v
   return file_text(db_path(), sql, params);
 }
 
+void GatehouseTest::db_exec(std::string const& sql) const {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + db_path().string());
+  }
+  sqlite3_busy_timeout(db, 5000);
+  char* error = nullptr;
+  int const rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  std::string const message = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK) throw std::runtime_error("\"" + sql + "\" failed: " + message);
+}
+
 std::string GatehouseTest::db_file_bytes() const {
   std::string const db = db_path().string();
   return read_file(db) + read_file(db + "-wal") + read_file(db + "-shm");

@@ -80,6 +80,9 @@ class GatehouseTest : public ::testing::Test {
                                               std::vector<std::string> const& params = {});
   static std::optional<std::string> file_text(std::filesystem::path const& file, std::string const& sql,
                                               std::vector<std::string> const& params = {});
+  // A statement run on the server's SQLite file through a connection of the test's own, while
+  // the server runs (to break the schema under it, say). Throws when it fails.
+  void db_exec(std::string const& sql) const;
   // A stored SHA-256 as SQLite's hex() spells it, for "WHERE hex(column) = ?1".
   static std::string db_hex(crypto::Sha256Digest const& digest);
   // The raw bytes of the database file and its WAL (and shared-memory index), concatenated.
