@@ -69,7 +69,7 @@ struct InProcessGatehouse::Parts {
         components(config, crypto::SecretBox::from_key_file(config.effective_secrets_key_path()), ioc.get_executor(),
                    blocking.get_executor(),
                    app::ComponentOptions{store::DatabaseOptions{std::chrono::milliseconds(5000), false}, true}),
-        dispatcher(router, *api::CorsPolicy::parse(config.cors_origins)) {
+        dispatcher(router, *api::CorsPolicy::parse(config.cors_origins), &components.services) {
     api::add_all_routes(router, components.services);
   }
 

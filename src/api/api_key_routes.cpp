@@ -1,6 +1,6 @@
 // POST /me/keys, GET /me/keys, DELETE /me/keys/{id}: a signed-in user's long-lived API keys.
 // The plaintext key is in the creation response and nowhere else; the store keeps its SHA-256.
-#include "gatehouse/api/authentication.hpp"
+#include "gatehouse/auth/caller.hpp"
 #include "gatehouse/api/json_body.hpp"
 #include "gatehouse/api/routes.hpp"
 #include "gatehouse/errors.hpp"
@@ -71,7 +71,7 @@ std::optional<std::int64_t> key_lifetime(boost::json::object const& body) {
 }
 
 boost::asio::awaitable<Response> create_key(Services& s, Request const& req) {
-  auto const session = co_await require_signed_in_user(s, req);
+  auto const& session = req.caller().session;
   auto const body = json_object_body(req);
   std::string const name = key_name(body);
   auth::Scopes const scopes = key_scopes(body);
@@ -88,7 +88,7 @@ boost::asio::awaitable<Response> create_key(Services& s, Request const& req) {
 }
 
 boost::asio::awaitable<Response> list_keys(Services& s, Request const& req) {
-  auto const session = co_await require_signed_in_user(s, req);
+  auto const& session = req.caller().session;
   UnixSeconds const now = now_unix();
   boost::json::array keys;
   for (auto const& key : s.domain.api_keys.of_user(session->principal_id)) {
@@ -108,7 +108,7 @@ boost::asio::awaitable<Response> list_keys(Services& s, Request const& req) {
 }
 
 boost::asio::awaitable<Response> revoke_key(Services& s, Request const& req, PathParams const& params) {
-  auto const session = co_await require_signed_in_user(s, req);
+  auto const& session = req.caller().session;
   co_await s.domain.api_keys.revoke(session->principal_id, std::string(params[0]));
   co_return empty_response(204);
 }
@@ -116,9 +116,11 @@ boost::asio::awaitable<Response> revoke_key(Services& s, Request const& req, Pat
 }  // namespace
 
 void add_api_key_routes(Router& router, Services& s) {
-  router.add(Method::post, "/me/keys", [&s](Request const& r, PathParams const&) { return create_key(s, r); });
-  router.add(Method::get, "/me/keys", [&s](Request const& r, PathParams const&) { return list_keys(s, r); });
-  router.add(Method::del, "/me/keys/{id}", [&s](Request const& r, PathParams const& p) { return revoke_key(s, r, p); });
+  router.add(Method::post, "/me/keys", signed_in_user,
+             [&s](Request const& r, PathParams const&) { return create_key(s, r); });
+  router.add(Method::get, "/me/keys", signed_in_user, [&s](Request const& r, PathParams const&) { return list_keys(s, r); });
+  router.add(Method::del, "/me/keys/{id}", signed_in_user,
+             [&s](Request const& r, PathParams const& p) { return revoke_key(s, r, p); });
 }
 
 }  // namespace gatehouse::api

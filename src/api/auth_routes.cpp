@@ -86,7 +86,7 @@ boost::asio::awaitable<Response> rebind(Services& s, Request const& req) {
   std::optional<domain::RebindClaimant> claimant;
   if (credential.kind == auth::CredentialKind::session_token) {
     credential.use_api_key = {};
-    auto const caller = co_await authenticate(s, req, credential);
+    auto const caller = authenticate(s, req, credential);
     if (caller.kind != store::PrincipalKind::user) throw Failure(ErrorCode::rebind_requires_user);
     claimant.emplace(caller.principal_id());
   } else {
@@ -108,7 +108,7 @@ boost::json::value nullable(std::optional<std::string> const& v) {
 }
 
 boost::asio::awaitable<Response> bootstrap(Services& s, Request const& req) {
-  auto const caller = co_await require_caller(s, req, auth::Scope::sessions_read);
+  auto const& caller = req.caller();
   auto const snap = co_await s.domain.principals.bootstrap(caller.principal_id());
   // The principal row outlives its sessions; its absence means the database was edited under us.
   if (!snap.principal) throw Failure(ErrorCode::invalid_token, "unknown principal");
@@ -147,8 +147,8 @@ boost::asio::awaitable<Response> bootstrap(Services& s, Request const& req) {
 }
 
 // The hot authenticated route, memory only.
-boost::asio::awaitable<Response> whoami(Services& s, Request const& req) {
-  auto const caller = co_await require_any_caller(s, req);
+boost::asio::awaitable<Response> whoami(Request const& req) {
+  auto const& caller = req.caller();
   UnixSeconds const now = now_unix();
   Response r;
   r.status = 200;
@@ -158,7 +158,7 @@ boost::asio::awaitable<Response> whoami(Services& s, Request const& req) {
 
 // Bound to the credential presented: the session, or the API key.
 boost::asio::awaitable<Response> stream_ticket(Services& s, Request const& req) {
-  auto const caller = co_await require_caller(s, req, auth::Scope::research_read);
+  auto const& caller = req.caller();
   std::string ticket = s.tickets.issue(caller.session ? caller.session->id : caller.api_key->id, now_unix());
   co_return json_response(200, boost::json::object{{"ticket", std::move(ticket)},
                                                    {"expires_in", auth::StreamTickets::ttl}});
@@ -171,9 +171,10 @@ void add_auth_routes(Router& router, Services& s) {
   router.add(Method::post, "/auth/anonymous",
              [&s](Request const& r, PathParams const&) { return start_anonymous_session(s, r); });
   router.add(Method::post, "/auth/rebind", [&s](Request const& r, PathParams const&) { return rebind(s, r); });
-  router.add(Method::get, "/auth/bootstrap", [&s](Request const& r, PathParams const&) { return bootstrap(s, r); });
-  router.add(Method::get, "/auth/whoami", [&s](Request const& r, PathParams const&) { return whoami(s, r); });
-  router.add(Method::post, "/auth/stream-ticket",
+  router.add(Method::get, "/auth/bootstrap", caller_with(auth::Scope::sessions_read),
+             [&s](Request const& r, PathParams const&) { return bootstrap(s, r); });
+  router.add(Method::get, "/auth/whoami", any_caller, [](Request const& r, PathParams const&) { return whoami(r); });
+  router.add(Method::post, "/auth/stream-ticket", caller_with(auth::Scope::research_read),
              [&s](Request const& r, PathParams const&) { return stream_ticket(s, r); });
 }
 

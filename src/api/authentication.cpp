@@ -2,6 +2,8 @@
 
 #include "gatehouse/errors.hpp"
 
+#include <stdexcept>
+
 namespace gatehouse::api {
 
 auth::PresentedCredentials presented_credentials(Request const& req, bool stream_query) {
@@ -14,39 +16,38 @@ auth::PresentedCredentials presented_credentials(Request const& req, bool stream
   return presented;
 }
 
-boost::asio::awaitable<auth::Caller> authenticate(Services const& s, Request const& req,
-                                                  auth::Credential const& credential) {
-  auth::Caller caller = co_await within_failure_budget(s.limits, s.limits.client(req),
-                                                      s.authenticator.authenticate(credential, now_unix()));
+auth::Caller authenticate(Services const& s, Request const& req, auth::Credential const& credential) {
+  auth::Caller caller = within_failure_budget(s.limits, s.limits.client(req),
+                                             [&] { return s.authenticator.authenticate(credential, now_unix()); });
   req.note_principal(caller.principal_id());
-  co_return caller;
+  return caller;
 }
 
-boost::asio::awaitable<auth::Caller> require_any_caller(Services const& s, Request const& req) {
-  auto const presented = presented_credentials(req);
-  co_return co_await authenticate(s, req, s.authenticator.extract(presented));
-}
-
-boost::asio::awaitable<auth::Caller> require_caller(Services const& s, Request const& req, auth::Scope scope) {
-  auth::Caller caller = co_await require_any_caller(s, req);
-  caller.require(scope);
-  co_return caller;
-}
-
-boost::asio::awaitable<auth::SessionPtr> require_session(Services const& s, Request const& req) {
-  auto const presented = presented_credentials(req);
+auth::Caller admit(Services const& s, Request const& req, RouteAccess access) {
+  auto const presented = presented_credentials(req, access.access == Access::stream);
   auth::Credential credential = s.authenticator.extract(presented);
-  if (credential.kind == auth::CredentialKind::api_key) throw Failure(ErrorCode::requires_session);
-  credential.use_api_key = {};  // the session itself is acted on, never a key it might act under
-  co_return (co_await authenticate(s, req, credential)).session;
-}
-
-boost::asio::awaitable<auth::SessionPtr> require_signed_in_user(Services const& s, Request const& req) {
-  auto const caller = co_await require_any_caller(s, req);
-  if (!caller.session || caller.api_key || caller.kind != store::PrincipalKind::user) {
-    throw Failure(ErrorCode::requires_signed_in_user);
+  switch (access.access) {
+    case Access::open: break;
+    case Access::any_caller: return authenticate(s, req, credential);
+    case Access::scoped:
+    case Access::stream: {
+      auth::Caller caller = authenticate(s, req, credential);
+      caller.require(access.scope);
+      return caller;
+    }
+    case Access::session:
+      if (credential.kind == auth::CredentialKind::api_key) throw Failure(ErrorCode::requires_session);
+      credential.use_api_key = {};  // the session itself is acted on, never a key it might act under
+      return authenticate(s, req, credential);
+    case Access::signed_in_user: {
+      auth::Caller caller = authenticate(s, req, credential);
+      if (!caller.session || caller.api_key || caller.kind != store::PrincipalKind::user) {
+        throw Failure(ErrorCode::requires_signed_in_user);
+      }
+      return caller;
+    }
   }
-  co_return caller.session;
+  throw std::logic_error("admit() called for an open route");
 }
 
 }  // namespace gatehouse::api

@@ -1,5 +1,6 @@
 #include "gatehouse/api/dispatcher.hpp"
 
+#include "gatehouse/api/authentication.hpp"
 #include "gatehouse/api/error_mapping.hpp"
 #include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/store/database.hpp"
@@ -24,6 +25,12 @@ boost::asio::awaitable<Response> Dispatcher::dispatch(Request const& incoming) c
     if (auto preflight = cors_.preflight(req)) {
       response = std::move(*preflight);
     } else if (match.handler) {
+      std::optional<auth::Caller> caller;
+      if (match.access.access != Access::open) {
+        if (!services_) throw std::logic_error("a route with an access rule on a dispatcher that cannot admit callers");
+        caller.emplace(admit(*services_, req, match.access));
+        req.admitted = &*caller;
+      }
       response = co_await (*match.handler)(req, match.params);
     } else if (!match.allowed.empty()) {
       failure.emplace(ErrorCode::method_not_allowed);

@@ -1,5 +1,5 @@
 // POST /research, GET /research, GET /research/{id}, POST /research/{id}/events.
-#include "gatehouse/api/authentication.hpp"
+#include "gatehouse/auth/caller.hpp"
 #include "gatehouse/api/json_body.hpp"
 #include "gatehouse/api/routes.hpp"
 #include "gatehouse/errors.hpp"
@@ -22,7 +22,7 @@ boost::json::object research_json(store::ResearchRecord const& r) {
 }
 
 boost::asio::awaitable<Response> create(Services& s, Request const& req) {
-  auto const caller = co_await require_caller(s, req, auth::Scope::research_write);
+  auto const& caller = req.caller();
   auto const body = json_object_body(req);
   std::string const title = required_string(body, "title", max_title_size);
   auto const record = co_await s.domain.research.create(caller.principal_id(), title);
@@ -30,7 +30,7 @@ boost::asio::awaitable<Response> create(Services& s, Request const& req) {
 }
 
 boost::asio::awaitable<Response> list(Services& s, Request const& req) {
-  auto const caller = co_await require_caller(s, req, auth::Scope::research_read);
+  auto const& caller = req.caller();
   auto const items = co_await s.domain.research.list(caller.principal_id());
   boost::json::array out;
   for (auto const& r : items) out.push_back(research_json(r));
@@ -38,14 +38,14 @@ boost::asio::awaitable<Response> list(Services& s, Request const& req) {
 }
 
 boost::asio::awaitable<Response> get_one(Services& s, Request const& req, PathParams const& params) {
-  auto const caller = co_await require_caller(s, req, auth::Scope::research_read);
+  auto const& caller = req.caller();
   auto const item = co_await s.domain.research.find(std::string(params[0]), caller.principal_id());
   if (!item) throw Failure(ErrorCode::research_not_found);
   co_return json_response(200, research_json(*item));
 }
 
 boost::asio::awaitable<Response> post_event(Services& s, Request const& req, PathParams const& params) {
-  auto const caller = co_await require_caller(s, req, auth::Scope::research_write);
+  auto const& caller = req.caller();
   auto const body = json_object_body(req);
   std::string const event = required_string(body, "event", max_event_name_size);
   // The name goes on an SSE "event:" line: a line break in it would forge stream fields.
@@ -64,10 +64,13 @@ boost::asio::awaitable<Response> post_event(Services& s, Request const& req, Pat
 }  // namespace
 
 void add_research_routes(Router& router, Services& s) {
-  router.add(Method::post, "/research", [&s](Request const& r, PathParams const&) { return create(s, r); });
-  router.add(Method::get, "/research", [&s](Request const& r, PathParams const&) { return list(s, r); });
-  router.add(Method::get, "/research/{id}", [&s](Request const& r, PathParams const& p) { return get_one(s, r, p); });
-  router.add(Method::post, "/research/{id}/events",
+  router.add(Method::post, "/research", caller_with(auth::Scope::research_write),
+             [&s](Request const& r, PathParams const&) { return create(s, r); });
+  router.add(Method::get, "/research", caller_with(auth::Scope::research_read),
+             [&s](Request const& r, PathParams const&) { return list(s, r); });
+  router.add(Method::get, "/research/{id}", caller_with(auth::Scope::research_read),
+             [&s](Request const& r, PathParams const& p) { return get_one(s, r, p); });
+  router.add(Method::post, "/research/{id}/events", caller_with(auth::Scope::research_write),
              [&s](Request const& r, PathParams const& p) { return post_event(s, r, p); });
 }
 

@@ -28,8 +28,8 @@ bool split_path(std::string_view path, Out& out, std::size_t max_segments) {
 
 }  // namespace
 
-void Router::add(Method method, std::string_view pattern, Handler handler) {
-  Route route{method, std::string(pattern), {}, std::move(handler)};
+void Router::add(Method method, std::string_view pattern, RouteAccess access, Handler handler) {
+  Route route{method, access, std::string(pattern), {}, std::move(handler)};
   std::vector<std::string_view> parts;
   if (!split_path(pattern, parts, 16)) throw std::invalid_argument("bad route pattern");
   std::size_t params = 0;
@@ -61,6 +61,7 @@ Router::Match Router::match(Method method, std::string_view path) const {
     if (!matched) continue;
     if (route.method == method) {
       result.handler = &route.handler;
+      result.access = route.access;
       result.pattern = route.pattern;
       result.params = params;
       return result;

@@ -1,6 +1,6 @@
 // PUT /secrets/{name}, DELETE /secrets/{name}. Values are sealed with AES-256-GCM before they
 // reach the store and are never returned.
-#include "gatehouse/api/authentication.hpp"
+#include "gatehouse/auth/caller.hpp"
 #include "gatehouse/api/json_body.hpp"
 #include "gatehouse/api/routes.hpp"
 #include "gatehouse/errors.hpp"
@@ -25,7 +25,7 @@ std::string secret_name(PathParams const& params) {
 }
 
 boost::asio::awaitable<Response> put_secret(Services& s, Request const& req, PathParams const& params) {
-  auto const caller = co_await require_caller(s, req, auth::Scope::secrets_write);
+  auto const& caller = req.caller();
   std::string const name = secret_name(params);
   auto const body = json_object_body(req);
   std::string const value = required_string(body, "value", max_value_size);
@@ -34,7 +34,7 @@ boost::asio::awaitable<Response> put_secret(Services& s, Request const& req, Pat
 }
 
 boost::asio::awaitable<Response> delete_secret(Services& s, Request const& req, PathParams const& params) {
-  auto const caller = co_await require_caller(s, req, auth::Scope::secrets_write);
+  auto const& caller = req.caller();
   co_await s.domain.secrets.remove(caller.principal_id(), secret_name(params));
   co_return empty_response(204);
 }
@@ -42,8 +42,9 @@ boost::asio::awaitable<Response> delete_secret(Services& s, Request const& req, 
 }  // namespace
 
 void add_secret_routes(Router& router, Services& s) {
-  router.add(Method::put, "/secrets/{name}", [&s](Request const& r, PathParams const& p) { return put_secret(s, r, p); });
-  router.add(Method::del, "/secrets/{name}",
+  router.add(Method::put, "/secrets/{name}", caller_with(auth::Scope::secrets_write),
+             [&s](Request const& r, PathParams const& p) { return put_secret(s, r, p); });
+  router.add(Method::del, "/secrets/{name}", caller_with(auth::Scope::secrets_write),
              [&s](Request const& r, PathParams const& p) { return delete_secret(s, r, p); });
 }
 

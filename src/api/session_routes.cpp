@@ -1,5 +1,5 @@
 // DELETE /auth/session, GET /auth/sessions, DELETE /auth/sessions/{id}, DELETE /auth/sessions.
-#include "gatehouse/api/authentication.hpp"
+#include "gatehouse/auth/caller.hpp"
 #include "gatehouse/api/routes.hpp"
 #include "gatehouse/errors.hpp"
 
@@ -8,14 +8,13 @@ namespace gatehouse::api {
 namespace {
 
 boost::asio::awaitable<Response> logout(Services& s, Request const& req) {
-  auto const session = co_await require_session(s, req);
-  std::vector<std::string> ids{session->id};
+  std::vector<std::string> ids{req.caller().session->id};
   co_await s.domain.sessions.revoke(std::move(ids));
   co_return empty_response(204);
 }
 
 boost::asio::awaitable<Response> list_sessions(Services& s, Request const& req) {
-  auto const caller = co_await require_caller(s, req, auth::Scope::sessions_read);
+  auto const& caller = req.caller();
   boost::json::array items;
   for (auto const& x : s.domain.sessions.live_of(caller.principal_id(), now_unix())) {
     items.push_back(boost::json::object{
@@ -31,13 +30,13 @@ boost::asio::awaitable<Response> list_sessions(Services& s, Request const& req) 
 }
 
 boost::asio::awaitable<Response> revoke_one(Services& s, Request const& req, PathParams const& params) {
-  auto const caller = co_await require_session(s, req);
+  auto const& caller = req.caller().session;
   co_await s.domain.sessions.revoke_one(caller->principal_id, std::string(params[0]), now_unix());
   co_return empty_response(204);
 }
 
 boost::asio::awaitable<Response> revoke_all(Services& s, Request const& req) {
-  auto const caller = co_await require_session(s, req);
+  auto const& caller = req.caller().session;
   bool include_current = false;
   if (auto v = req.query_param("include_current")) {
     if (*v == "true" || *v == "1") {
@@ -55,10 +54,12 @@ boost::asio::awaitable<Response> revoke_all(Services& s, Request const& req) {
 }  // namespace
 
 void add_session_routes(Router& router, Services& s) {
-  router.add(Method::del, "/auth/session", [&s](Request const& r, PathParams const&) { return logout(s, r); });
-  router.add(Method::get, "/auth/sessions", [&s](Request const& r, PathParams const&) { return list_sessions(s, r); });
-  router.add(Method::del, "/auth/sessions", [&s](Request const& r, PathParams const&) { return revoke_all(s, r); });
-  router.add(Method::del, "/auth/sessions/{id}",
+  router.add(Method::del, "/auth/session", the_session, [&s](Request const& r, PathParams const&) { return logout(s, r); });
+  router.add(Method::get, "/auth/sessions", caller_with(auth::Scope::sessions_read),
+             [&s](Request const& r, PathParams const&) { return list_sessions(s, r); });
+  router.add(Method::del, "/auth/sessions", the_session,
+             [&s](Request const& r, PathParams const&) { return revoke_all(s, r); });
+  router.add(Method::del, "/auth/sessions/{id}", the_session,
              [&s](Request const& r, PathParams const& p) { return revoke_one(s, r, p); });
 }
 

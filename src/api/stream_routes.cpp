@@ -1,6 +1,6 @@
 // GET /research/{id}/events (SSE) and GET /ws (WebSocket): authenticate and validate here, in
 // request/response mode, so a refusal is the usual JSON error; then hand the connection over.
-#include "gatehouse/api/authentication.hpp"
+#include "gatehouse/auth/caller.hpp"
 #include "gatehouse/api/routes.hpp"
 #include "gatehouse/api/stream_upgrade.hpp"
 #include "gatehouse/errors.hpp"
@@ -10,16 +10,6 @@
 namespace gatehouse::api {
 
 namespace {
-
-// Browsers cannot set headers on EventSource or WebSocket: besides the credential headers, a
-// single-use ?ticket= (preferred) or an RFC 6750 ?access_token= (a session token or an API key)
-// is accepted, in the extractor's order. Every stream needs research.read.
-boost::asio::awaitable<auth::Caller> stream_caller(Services const& s, Request const& req) {
-  auto const presented = presented_credentials(req, true);
-  auth::Caller caller = co_await authenticate(s, req, s.authenticator.extract(presented));
-  caller.require(auth::Scope::research_read);
-  co_return caller;
-}
 
 // Connecting extends the session (an API key has no session to extend).
 void extend_on_connect(Services& s, auth::Caller const& caller) {
@@ -38,7 +28,7 @@ std::int64_t last_event_id(Request const& req) {
 }
 
 boost::asio::awaitable<Response> research_events(Services& s, Request const& req, PathParams const& params) {
-  auto caller = co_await stream_caller(s, req);
+  auth::Caller caller = req.caller();
   std::int64_t const after = last_event_id(req);
   std::string research_id(params[0]);
   if (!(co_await s.domain.research.find(research_id, caller.principal_id()))) throw Failure(ErrorCode::research_not_found);
@@ -50,7 +40,7 @@ boost::asio::awaitable<Response> research_events(Services& s, Request const& req
 }
 
 boost::asio::awaitable<Response> websocket(Services& s, Request const& req) {
-  auto caller = co_await stream_caller(s, req);
+  auth::Caller caller = req.caller();
   if (!req.websocket_upgrade) throw Failure(ErrorCode::upgrade_required);
   extend_on_connect(s, caller);
   Response r;
@@ -61,9 +51,13 @@ boost::asio::awaitable<Response> websocket(Services& s, Request const& req) {
 }  // namespace
 
 void add_stream_routes(Router& router, Services& s) {
-  router.add(Method::get, "/research/{id}/events",
+  // Browsers cannot set headers on EventSource or WebSocket: besides the credential headers, a
+  // single-use ?ticket= (preferred) or an RFC 6750 ?access_token= (a session token or an API
+  // key) is accepted, in the extractor's order. Every stream needs research.read.
+  router.add(Method::get, "/research/{id}/events", stream_with(auth::Scope::research_read),
              [&s](Request const& r, PathParams const& p) { return research_events(s, r, p); });
-  router.add(Method::get, "/ws", [&s](Request const& r, PathParams const&) { return websocket(s, r); });
+  router.add(Method::get, "/ws", stream_with(auth::Scope::research_read),
+             [&s](Request const& r, PathParams const&) { return websocket(s, r); });
 }
 
 }  // namespace gatehouse::api

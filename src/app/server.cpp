@@ -100,7 +100,8 @@ void run_server(Config config) {
   }
   api::Router router;
   api::add_all_routes(router, parts.services);
-  api::Dispatcher dispatcher(router, *api::CorsPolicy::parse(config.cors_origins));  // validated with the flags
+  // CORS origins were validated with the flags.
+  api::Dispatcher dispatcher(router, *api::CorsPolicy::parse(config.cors_origins), &parts.services);
   net::ConnectionRegistry connections;
   // Declared after what they read, so they are unregistered before it goes away.
   auto const metrics_collectors = register_metrics_collectors(connections, parts.streams, parts.hub, parts.jwks.get());

@@ -14,13 +14,13 @@ namespace {
 
 }  // namespace
 
-boost::asio::awaitable<Caller> Authenticator::authenticate(Credential const& credential, UnixSeconds now) const {
+Caller Authenticator::authenticate(Credential const& credential, UnixSeconds now) const {
   switch (credential.kind) {
     case CredentialKind::none: throw Failure(ErrorCode::missing_bearer_token);
     case CredentialKind::malformed: throw Failure(ErrorCode::invalid_token, "malformed token");
-    case CredentialKind::session_token: co_return session_caller(credential.token, credential.use_api_key, now);
-    case CredentialKind::api_key: co_return api_key_caller(credential.token, now);
-    case CredentialKind::stream_ticket: co_return ticket_caller(credential.token, now);
+    case CredentialKind::session_token: return session_caller(credential.token, credential.use_api_key, now);
+    case CredentialKind::api_key: return api_key_caller(credential.token, now);
+    case CredentialKind::stream_ticket: return ticket_caller(credential.token, now);
     case CredentialKind::clerk_jwt:
       throw Failure(ErrorCode::invalid_token, "a session token is required; exchange the JWT at POST /auth/session");
   }

@@ -68,22 +68,17 @@ asio::awaitable<void> serve_admin_connection(local::socket socket, api::Dispatch
   Peer const peer = peer_of(socket);
   bool const allowed = peer.known && admin_peer_allowed(peer.uid, ::geteuid());
   beast::basic_stream<local> stream(std::move(socket));
+  std::optional<api::Response> refusal;
+  if (!allowed) {
+    std::string const who = peer.known ? "uid " + std::to_string(peer.uid) : std::string("an unknown peer");
+    log::warn("admin socket: peer refused", {{"uid", peer.known ? static_cast<std::int64_t>(peer.uid) : -1}});
+    refusal = api::error_response(
+        Failure(ErrorCode::forbidden, "admin socket: " + who + " is neither the server's user nor root"));
+    refusal->close_connection = true;
+  }
   RequestLoopState state;  // not in the connection registry: shutdown does not wait for operators
-  co_await serve_requests(
-      stream, limits, state,
-      [&](http::request<http::string_body> const& req, std::string const& request_id) -> asio::awaitable<api::Response> {
-        if (!allowed) {
-          std::string const who = peer.known ? "uid " + std::to_string(peer.uid) : std::string("an unknown peer");
-          log::warn("admin socket: peer refused", {{"uid", peer.known ? static_cast<std::int64_t>(peer.uid) : -1}});
-          api::Response refusal = api::error_response(
-              Failure(ErrorCode::forbidden, "admin socket: " + who + " is neither the server's user nor root"));
-          refusal.close_connection = true;
-          co_return refusal;
-        }
-        BeastHeaders headers(req);
-        api::Request const request = api_request(req, headers, "admin-socket", request_id);
-        co_return co_await dispatcher.dispatch(request);
-      });
+  co_await serve_requests(stream, limits, state, dispatcher,
+                          RequestSource{"admin-socket", refusal ? &*refusal : nullptr});
   beast::error_code ignored;
   stream.socket().shutdown(local::socket::shutdown_send, ignored);
 }

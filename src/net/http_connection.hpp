@@ -2,9 +2,10 @@
 // The one HTTP/1.1 request loop, for every stream type a connection can have (TCP, TLS, the
 // admin socket's Unix socket): a deadline before every read, the parser's limits set before it
 // reads, 100-continue, a refusal the client can read for a request that cannot be parsed, the
-// headers every response carries, keep-alive. What a request is answered with is the caller's
-// `respond`; a response that asks for a stream upgrade ends the loop and is handed back.
+// headers every response carries, keep-alive. Requests go to the dispatcher; a response that
+// asks for a stream upgrade ends the loop and is handed back.
 // Included by the net/ sources only (it pulls in Beast's HTTP).
+#include "gatehouse/api/dispatcher.hpp"
 #include "gatehouse/api/error_mapping.hpp"
 #include "gatehouse/api/request_id.hpp"
 #include "gatehouse/net.hpp"
@@ -39,6 +40,13 @@ struct RequestLoopState {
   bool idle = true;  // waiting for a request, so shutdown may close the connection (connection's executor only)
 };
 
+// Who is at the other end, as the dispatcher logs and limits it; `refusal`, when set, answers
+// every request instead of the dispatcher (and ends the connection): a peer refused as a whole.
+struct RequestSource {
+  std::string_view client_address;
+  api::Response const* refusal = nullptr;
+};
+
 inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 // After refusing a request whose body is still arriving (413), closing at once would make the
@@ -58,11 +66,10 @@ asio::awaitable<void> linger(Lowest& lowest) {
   }
 }
 
-// Respond: asio::awaitable<api::Response>(http::request<http::string_body> const&, std::string const& request_id).
 // Returns the handoff when a response asked for an upgrade, nullopt when the connection is done.
-template <typename Stream, typename Respond>
-asio::awaitable<std::optional<Handoff>> serve_requests(Stream& stream, HttpLimits const& limits,
-                                                       RequestLoopState& state, Respond&& respond) {
+template <typename Stream>
+asio::awaitable<std::optional<Handoff>> serve_requests(Stream& stream, HttpLimits const& limits, RequestLoopState& state,
+                                                       api::Dispatcher const& dispatcher, RequestSource source) {
   auto& lowest = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   bool first = true;
@@ -111,10 +118,14 @@ asio::awaitable<std::optional<Handoff>> serve_requests(Stream& stream, HttpLimit
     bool const keep_alive = req.keep_alive() && !(state.connections && state.connections->shutting_down());
     std::string request_id = api::request_id_for(req["X-Request-Id"]);
     api::Response response;
-    if (req.target().size() > limits.target_limit) {
+    if (source.refusal) {
+      response = *source.refusal;
+    } else if (req.target().size() > limits.target_limit) {
       response = api::error_response(Failure(ErrorCode::uri_too_long));
     } else {
-      response = co_await respond(static_cast<http::request<http::string_body> const&>(req), request_id);
+      BeastHeaders headers(req);
+      api::Request const request = api_request(req, headers, source.client_address, request_id);
+      response = co_await dispatcher.dispatch(request);
     }
     if (response.upgrade) co_return Handoff{std::move(response), parser.release(), std::move(request_id)};
     // A refusal may end the connection (the admin socket's for a stranger): it says so with

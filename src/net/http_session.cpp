@@ -86,13 +86,7 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, [[maybe_unu
     co_return;
   }
 
-  auto handoff = co_await serve_requests(
-      stream, limits, state->loop,
-      [&](http::request<http::string_body> const& req, std::string const& request_id) -> asio::awaitable<api::Response> {
-        BeastHeaders headers(req);
-        api::Request const request = api_request(req, headers, client_address, request_id);
-        co_return co_await dispatcher.dispatch(request);
-      });
+  auto handoff = co_await serve_requests(stream, limits, state->loop, dispatcher, RequestSource{client_address});
   if (handoff) {
     // The stream session owns the socket (and this connection's registration) from here; this
     // coroutine ends so that its buffers do not stay allocated for the life of the stream.

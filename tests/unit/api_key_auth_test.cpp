@@ -8,7 +8,6 @@
 #include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/store/principal_store.hpp"
 #include "store_test_support.hpp"
-#include "support/run_awaitable.hpp"
 
 #include <gtest/gtest.h>
 
@@ -49,7 +48,7 @@ class ApiKeyAuthentication : public ::testing::Test {
   }
 
   Caller caller_of(PresentedCredentials const& p, UnixSeconds now) {
-    return gatehouse::testing::run_awaitable(auth.authenticate(auth.extract(p), now));
+    return auth.authenticate(auth.extract(p), now);
   }
 
   // The caller of a stream ticket issued for the credential id.

@@ -5,7 +5,6 @@
 #include "gatehouse/auth/session_registry.hpp"
 #include "gatehouse/errors.hpp"
 #include "store_test_support.hpp"
-#include "support/run_awaitable.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +20,6 @@ using gatehouse::auth::Authenticator;
 using gatehouse::auth::bearer_token;
 using gatehouse::auth::Caller;
 using gatehouse::auth::PresentedCredentials;
-using gatehouse::testing::run_awaitable;
 using gatehouse::auth::JwtPolicy;
 using gatehouse::auth::mint_opaque_token;
 using gatehouse::auth::OpaqueToken;
@@ -49,7 +47,7 @@ class SessionAuthentication : public ::testing::Test {
     std::string const header = token ? "Bearer " + std::string(*token) : std::string();
     PresentedCredentials presented;
     presented.authorization = header;
-    return run_awaitable(auth.authenticate(auth.extract(presented), now));
+    return auth.authenticate(auth.extract(presented), now);
   }
 
   // The failure the authenticator throws for the token, or nullopt if it accepted it.

@@ -1,13 +1,13 @@
 #pragma once
-// How a route gets its caller: the request's one credential (auth::extract_credential), through
-// the Authenticator, under the client's failure budget, with the principal noted for the access
-// log. Each helper states what the route accepts.
+// How a request gets its caller: the request's one credential (auth::extract_credential),
+// through the Authenticator, under the client's failure budget, with the principal noted for the
+// access log. The dispatcher admits each route's requests by its RouteAccess; the routes that
+// read their own credential (rebind) use authenticate().
 #include "gatehouse/api/request.hpp"
+#include "gatehouse/api/route_access.hpp"
 #include "gatehouse/api/services.hpp"
 #include "gatehouse/auth/caller.hpp"
 #include "gatehouse/auth/credentials.hpp"
-
-#include <boost/asio/awaitable.hpp>
 
 namespace gatehouse::api {
 
@@ -15,20 +15,12 @@ namespace gatehouse::api {
 // which only the stream routes accept (a browser cannot set headers on EventSource or WebSocket).
 auth::PresentedCredentials presented_credentials(Request const& req, bool stream_query = false);
 
-// The caller of that credential. Throws Failure.
-boost::asio::awaitable<auth::Caller> authenticate(Services const& s, Request const& req,
-                                                  auth::Credential const& credential);
+// The caller of that credential, from memory, under the client's failure budget. Throws Failure.
+auth::Caller authenticate(Services const& s, Request const& req, auth::Credential const& credential);
 
-// Any caller (whoami).
-boost::asio::awaitable<auth::Caller> require_any_caller(Services const& s, Request const& req);
-// A caller allowed the scope.
-boost::asio::awaitable<auth::Caller> require_caller(Services const& s, Request const& req, auth::Scope scope);
-
-// The caller's live session, for routes that act on the session itself (logout, session
-// revocation): an API key gets 403.
-boost::asio::awaitable<auth::SessionPtr> require_session(Services const& s, Request const& req);
-
-// A signed-in user's own session, not acting under a key (API key management).
-boost::asio::awaitable<auth::SessionPtr> require_signed_in_user(Services const& s, Request const& req);
+// The caller `access` admits (any access but open). Throws Failure: the credential's refusal,
+// missing_scope, requires_session (an API key where the session itself is acted on),
+// requires_signed_in_user.
+auth::Caller admit(Services const& s, Request const& req, RouteAccess access);
 
 }  // namespace gatehouse::api

@@ -38,8 +38,20 @@ class ClientLimits {
   RateLimiter failures_;
 };
 
-// Awaits `attempt` (the check of a presented credential) under the client's failure budget:
-// refused at once while the budget is spent, and a refused credential spends from it.
+// Runs `check` (of a presented credential) under the client's failure budget: refused at once
+// while the budget is spent, and a refused credential spends from it.
+template <typename F>
+auto within_failure_budget(ClientLimits& limits, std::string const& client, F&& check) {
+  limits.check_failures(client);
+  try {
+    return check();
+  } catch (Failure const& f) {
+    limits.note_failure(client, f);
+    throw;
+  }
+}
+
+// The same for a check that must wait (a JWT whose key may need fetching).
 template <typename T>
 boost::asio::awaitable<T> within_failure_budget(ClientLimits& limits, std::string client,
                                                 boost::asio::awaitable<T> attempt) {

@@ -5,6 +5,10 @@
 #include <string>
 #include <string_view>
 
+namespace gatehouse::auth {
+struct Caller;
+}
+
 namespace gatehouse::api {
 
 enum class Method { get, head, post, put, patch, del, options, other };
@@ -33,8 +37,12 @@ struct Request {
   bool websocket_upgrade = false;  // a valid WebSocket upgrade request (RFC 6455 §4.2.1)
   std::string_view request_id;     // echoed in X-Request-Id and logged
   RequestContext* context = nullptr;  // owned by the dispatcher; null outside dispatch
+  auth::Caller const* admitted = nullptr;  // set by the dispatcher on a route that is not open
 
   std::string_view header(std::string_view name) const { return headers ? headers->get(name) : std::string_view(); }
+
+  // The caller the dispatcher admitted (a route registered with an access other than open).
+  auth::Caller const& caller() const { return *admitted; }
 
   // Records who is calling, for the access log (the authenticating helpers call it).
   void note_principal(std::string_view principal_id) const {

@@ -4,6 +4,7 @@
 // methods that would match, not a 404.
 #include "gatehouse/api/request.hpp"
 #include "gatehouse/api/response.hpp"
+#include "gatehouse/api/route_access.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -31,10 +32,16 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request const&, P
 
 class Router {
  public:
-  void add(Method method, std::string_view pattern, Handler handler);
+  // The handler runs once the dispatcher has admitted the request under `access` (its caller is
+  // then req.caller()).
+  void add(Method method, std::string_view pattern, RouteAccess access, Handler handler);
+  void add(Method method, std::string_view pattern, Handler handler) {
+    add(method, pattern, open_route, std::move(handler));
+  }
 
   struct Match {
     Handler const* handler = nullptr;  // null: no route for this method and path
+    RouteAccess access;
     std::string_view pattern;          // the matched route, for logs and metrics
     PathParams params;
     std::string allowed;               // when handler is null but the path exists: "GET, POST"
@@ -47,6 +54,7 @@ class Router {
  private:
   struct Route {
     Method method;
+    RouteAccess access;
     std::string pattern;
     std::vector<std::string> segments;  // "{...}" marks a parameter
     Handler handler;

@@ -44,10 +44,10 @@ class Authenticator {
   }
 
   // The one entry point from credential to caller, with X-Use-Api-Key applied to a user's
-  // session. Throws Failure: missing_bearer_token (nothing presented), invalid_token (malformed,
-  // unknown, revoked, a JWT where a session token is needed, a used ticket), token_expired,
-  // invalid_api_key, api_key_expired.
-  boost::asio::awaitable<Caller> authenticate(Credential const& credential, UnixSeconds now) const;
+  // session; answered from memory. Throws Failure: missing_bearer_token (nothing presented),
+  // invalid_token (malformed, unknown, revoked, a JWT where a session token is needed, a used
+  // ticket), token_expired, invalid_api_key, api_key_expired.
+  Caller authenticate(Credential const& credential, UnixSeconds now) const;
 
   // Verified claims of a Clerk JWT (POST /auth/session, rebind). Throws Failure: invalid_token,
   // invalid_authorized_party, jwks_not_loaded.
