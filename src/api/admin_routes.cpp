@@ -4,6 +4,9 @@
 // close as they do on logout. Listing and backup run on the database thread.
 #include "gatehouse/api/json_body.hpp"
 #include "gatehouse/api/routes.hpp"
+#include "gatehouse/domain/principals.hpp"
+#include "gatehouse/domain/sessions.hpp"
+#include "gatehouse/domain/storage.hpp"
 #include "gatehouse/errors.hpp"
 #include "gatehouse/util/log.hpp"
 

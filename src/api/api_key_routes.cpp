@@ -1,8 +1,9 @@
 // POST /me/keys, GET /me/keys, DELETE /me/keys/{id}: a signed-in user's long-lived API keys.
 // The plaintext key is in the creation response and nowhere else; the store keeps its SHA-256.
-#include "gatehouse/auth/caller.hpp"
 #include "gatehouse/api/json_body.hpp"
 #include "gatehouse/api/routes.hpp"
+#include "gatehouse/auth/caller.hpp"
+#include "gatehouse/domain/api_keys.hpp"
 #include "gatehouse/errors.hpp"
 
 #include <cmath>

@@ -4,6 +4,9 @@
 #include "gatehouse/api/json_body.hpp"
 #include "gatehouse/api/routes.hpp"
 #include "gatehouse/api/whoami_body.hpp"
+#include "gatehouse/domain/devices.hpp"
+#include "gatehouse/domain/principals.hpp"
+#include "gatehouse/domain/sessions.hpp"
 #include "gatehouse/errors.hpp"
 
 namespace gatehouse::api {

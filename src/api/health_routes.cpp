@@ -3,6 +3,7 @@
 #include "gatehouse/api/error_mapping.hpp"
 #include "gatehouse/api/routes.hpp"
 #include "gatehouse/auth/jwks_provider.hpp"
+#include "gatehouse/domain/storage.hpp"
 
 namespace gatehouse::api {
 

@@ -1,7 +1,8 @@
 // POST /research, GET /research, GET /research/{id}, POST /research/{id}/events.
-#include "gatehouse/auth/caller.hpp"
 #include "gatehouse/api/json_body.hpp"
 #include "gatehouse/api/routes.hpp"
+#include "gatehouse/auth/caller.hpp"
+#include "gatehouse/domain/research.hpp"
 #include "gatehouse/errors.hpp"
 
 #include <boost/json/serialize.hpp>

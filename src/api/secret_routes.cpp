@@ -1,8 +1,9 @@
 // PUT /secrets/{name}, DELETE /secrets/{name}. Values are sealed with AES-256-GCM before they
 // reach the store and are never returned.
-#include "gatehouse/auth/caller.hpp"
 #include "gatehouse/api/json_body.hpp"
 #include "gatehouse/api/routes.hpp"
+#include "gatehouse/auth/caller.hpp"
+#include "gatehouse/domain/secrets.hpp"
 #include "gatehouse/errors.hpp"
 
 namespace gatehouse::api {

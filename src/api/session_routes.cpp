@@ -1,6 +1,7 @@
 // DELETE /auth/session, GET /auth/sessions, DELETE /auth/sessions/{id}, DELETE /auth/sessions.
-#include "gatehouse/auth/caller.hpp"
 #include "gatehouse/api/routes.hpp"
+#include "gatehouse/auth/caller.hpp"
+#include "gatehouse/domain/sessions.hpp"
 #include "gatehouse/errors.hpp"
 
 namespace gatehouse::api {

@@ -1,12 +1,11 @@
 #include "gatehouse/net/beast_messages.hpp"
 
+#include "gatehouse/net.hpp"
+
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 namespace gatehouse::net {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
 
 namespace {
 
