@@ -4,20 +4,6 @@
 
 namespace gatehouse::net {
 
-ConnectionRegistry::Registration& ConnectionRegistry::Registration::operator=(Registration&& other) noexcept {
-  if (this != &other) {
-    if (registry_) registry_->remove(id_);
-    registry_ = other.registry_;
-    id_ = other.id_;
-    other.registry_ = nullptr;
-  }
-  return *this;
-}
-
-ConnectionRegistry::Registration::~Registration() {
-  if (registry_) registry_->remove(id_);
-}
-
 ConnectionRegistry::Registration ConnectionRegistry::add(std::function<void()> close_if_idle) {
   std::unique_lock lock(mutex_);
   std::uint64_t const id = next_id_++;

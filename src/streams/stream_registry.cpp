@@ -4,21 +4,6 @@
 
 namespace gatehouse::streams {
 
-StreamRegistry::Registration& StreamRegistry::Registration::operator=(Registration&& other) noexcept {
-  if (this != &other) {
-    release();
-    registry_ = other.registry_;
-    id_ = other.id_;
-    other.registry_ = nullptr;
-  }
-  return *this;
-}
-
-void StreamRegistry::Registration::release() {
-  if (registry_) registry_->remove(id_);
-  registry_ = nullptr;
-}
-
 StreamRegistry::Registration StreamRegistry::add(std::vector<std::string> credential_ids,
                                                  std::shared_ptr<Outbox> const& outbox, Kind kind) {
   CloseReason closed = CloseReason::none;

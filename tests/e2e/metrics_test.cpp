@@ -11,17 +11,7 @@ namespace gatehouse::testing {
 
 class Metrics : public GatehouseTest {
  protected:
-  PromScrape scrape() {
-    auto const res = get(port(), "/metrics");
-    EXPECT_EQ(res.status, 200);
-    EXPECT_EQ(res.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
-    try {
-      return parse_prometheus_text(res.body);
-    } catch (std::exception const& e) {
-      ADD_FAILURE() << e.what() << "\n" << res.body;
-      return {};
-    }
-  }
+  PromScrape scrape() { return scrape_metrics(); }
 
   static double requests(PromScrape const& s, std::string const& route, std::string const& method, int status) {
     return s.counter("gatehouse_http_requests_total",

@@ -4,20 +4,12 @@
 // subscriptions and connections all back to idle), and SIGTERM still stops the server at once
 // rather than at its 10-second shutdown deadline.
 #include "stream_test_support.hpp"
-#include "support/prometheus_text.hpp"
 
 #include <csignal>
 
 namespace gatehouse::testing {
 
-class StreamFailure : public GatehouseTest {
- protected:
-  PromScrape scrape() {
-    auto const res = get(port(), "/metrics");
-    EXPECT_EQ(res.status, 200);
-    return parse_prometheus_text(res.body);
-  }
-};
+class StreamFailure : public GatehouseTest {};
 
 TEST_F(StreamFailure, AReplayThatFailsClosesTheStreamReleasesEverythingAndShutdownStaysPrompt) {
   start({"--heartbeat", "30"});
@@ -41,7 +33,7 @@ TEST_F(StreamFailure, AReplayThatFailsClosesTheStreamReleasesEverythingAndShutdo
   ASSERT_TRUE(IsMessage(ws.receive(), "subscribed"));
   EXPECT_EQ(ws.wait_close(std::chrono::seconds(5)), 1011);
 
-  auto const s = scrape();
+  auto const s = scrape_metrics();
   EXPECT_EQ(s.value("gatehouse_streams_active", {{"kind", "sse"}}), 0);
   EXPECT_EQ(s.value("gatehouse_streams_active", {{"kind", "ws"}}), 0);
   EXPECT_EQ(s.value("gatehouse_stream_subscriptions"), 0);

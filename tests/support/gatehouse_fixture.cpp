@@ -89,6 +89,18 @@ bool GatehouseTest::wait_for_jwks_loaded(std::chrono::seconds timeout) {
   return server_->wait_for_output(R"("msg":"JWKS loaded")", timeout);
 }
 
+PromScrape GatehouseTest::scrape_metrics() {
+  auto const res = get(port(), "/metrics");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  try {
+    return parse_prometheus_text(res.body);
+  } catch (std::exception const& e) {
+    ADD_FAILURE() << e.what() << "\n" << res.body;
+    return {};
+  }
+}
+
 HttpResponse GatehouseTest::exchange(std::string const& authorization, Headers extra_headers) {
   extra_headers.emplace_back("Authorization", authorization);
   return http(port(), "POST", "/auth/session", {}, extra_headers);

@@ -3,6 +3,7 @@
 // test (a StaticHttpServer on loopback), a development signing key, and the real gatehouse
 // binary started against them. Helpers mint Clerk-shaped JWTs and sessions.
 #include "support/http_client.hpp"
+#include "support/prometheus_text.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -60,6 +61,10 @@ class GatehouseTest : public ::testing::Test {
   // Waits until the server has logged its first JWKS load (the load runs in the background,
   // so the first JWT exchange after start() could otherwise race it). False on timeout.
   bool wait_for_jwks_loaded(std::chrono::seconds timeout = std::chrono::seconds(15));
+
+  // GET /metrics, parsed under a strict reading of the text format (a test failure when it
+  // does not parse or is not served as the format's content type).
+  PromScrape scrape_metrics();
 
   // POST /auth/session with the given Authorization header value (no assertions).
   HttpResponse exchange(std::string const& authorization, Headers extra_headers = {});

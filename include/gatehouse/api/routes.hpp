@@ -5,13 +5,13 @@
 
 namespace gatehouse::api {
 
-void add_health_routes(Router& router, Services& services);
-void add_auth_routes(Router& router, Services& services);
-void add_session_routes(Router& router, Services& services);
+void add_health_routes(Router& router, Services& services);   // /health, /ready
+void add_auth_routes(Router& router, Services& services);     // /auth/session, anonymous, rebind, bootstrap, whoami, stream-ticket
+void add_session_routes(Router& router, Services& services);  // logout, /auth/sessions
 void add_research_routes(Router& router, Services& services);
 void add_secret_routes(Router& router, Services& services);
-void add_stream_routes(Router& router, Services& services);
-void add_api_key_routes(Router& router, Services& services);
+void add_stream_routes(Router& router, Services& services);   // SSE, WebSocket
+void add_api_key_routes(Router& router, Services& services);  // /me/keys
 void add_metrics_routes(Router& router, Services& services);
 void add_openapi_routes(Router& router, Services& services);
 // Only with --dev: the browser example under /dev/ (not part of the API, not in the OpenAPI document).

@@ -3,6 +3,8 @@
 // are closed at once, busy ones finish their response first, and the server stops when the
 // last one is gone (or a deadline passes). A connection is counted for as long as its
 // Registration lives, which a stream session takes over on an upgrade.
+#include "gatehouse/util/registration.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -13,20 +15,7 @@ namespace gatehouse::net {
 
 class ConnectionRegistry {
  public:
-  class Registration {
-   public:
-    Registration() = default;
-    Registration(ConnectionRegistry* registry, std::uint64_t id) : registry_(registry), id_(id) {}
-    Registration(Registration&& other) noexcept : registry_(other.registry_), id_(other.id_) { other.registry_ = nullptr; }
-    Registration& operator=(Registration&& other) noexcept;
-    Registration(Registration const&) = delete;
-    Registration& operator=(Registration const&) = delete;
-    ~Registration();
-
-   private:
-    ConnectionRegistry* registry_ = nullptr;
-    std::uint64_t id_ = 0;
-  };
+  using Registration = gatehouse::Registration<ConnectionRegistry>;
 
   // close_if_idle is called (from any thread) once shutdown begins; it must hop to the
   // connection's own executor.
@@ -38,6 +27,7 @@ class ConnectionRegistry {
   std::size_t active() const;
 
  private:
+  friend class gatehouse::Registration<ConnectionRegistry>;
   void remove(std::uint64_t id);
 
   mutable std::mutex mutex_;

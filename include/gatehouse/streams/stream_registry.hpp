@@ -4,6 +4,7 @@
 // the contract allows, in practice at once), and shutdown closes them all. A stream registers
 // for as long as it holds its Registration, which leaves the registry when destroyed.
 #include "gatehouse/streams/outbox.hpp"
+#include "gatehouse/util/registration.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -18,21 +19,7 @@ class StreamRegistry {
  public:
   enum class Kind { sse, ws };
 
-  class Registration {
-   public:
-    Registration() = default;
-    Registration(StreamRegistry* registry, std::uint64_t id) : registry_(registry), id_(id) {}
-    Registration(Registration&& other) noexcept : registry_(other.registry_), id_(other.id_) { other.registry_ = nullptr; }
-    Registration& operator=(Registration&& other) noexcept;
-    Registration(Registration const&) = delete;
-    Registration& operator=(Registration const&) = delete;
-    ~Registration() { release(); }
-    void release();
-
-   private:
-    StreamRegistry* registry_ = nullptr;
-    std::uint64_t id_ = 0;
-  };
+  using Registration = gatehouse::Registration<StreamRegistry>;
 
   // A stream registered after close_all is closed at once with its reason: shutdown cannot miss a
   // stream that was still being set up.
@@ -51,6 +38,7 @@ class StreamRegistry {
     std::weak_ptr<Outbox> outbox;
     Kind kind;
   };
+  friend class gatehouse::Registration<StreamRegistry>;
   void remove(std::uint64_t id);
 
   mutable std::mutex mutex_;
