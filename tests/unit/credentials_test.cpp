@@ -14,7 +14,7 @@ std::string const session = mint_opaque_token(session_token_prefix).text;
 std::string const key = mint_api_key("gk_").text;
 std::string const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2ln";
 
-PresentedCredentials with_authorization(std::string const& value) {
+PresentedCredentials with_authorization(std::string_view value) {
   PresentedCredentials p;
   p.authorization = value;
   return p;
