@@ -23,7 +23,7 @@ std::unique_ptr<auth::JwksProvider> make_jwks(Config const& config, boost::asio:
 Components::Components(Config const& config, crypto::SecretBox box, boost::asio::any_io_executor network,
                        boost::asio::any_io_executor blocking, ComponentOptions options)
     : secret_box(std::move(box)),
-      db(config.db_path, options.database),
+      db(config.database(), options.database),
       changes(sessions, api_keys, hub, streams),
       extender(db, config.session_ttl),
       api_key_usage(db),

@@ -92,10 +92,30 @@ std::vector<Flag> const& flags() {
   static std::vector<Flag> const all = {
       {"listen", "GATEHOUSE_LISTEN", "HOST:PORT", "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)",
        parse_listen},
-      {"db", "GATEHOUSE_DB", "PATH", "SQLite database file, created if absent (default gatehouse.db)",
+      {"db", "GATEHOUSE_DB", "PATH|URI",
+       "SQLite database file, created if absent (default gatehouse.db); or a PostgreSQL URI "
+       "(postgresql://user@host/dbname) for several nodes on one database",
        [](Config& c, std::string const& v) -> std::string {
-         if (v.empty()) return "expects a path";
-         c.db_path = v;
+         if (v.empty()) return "expects a path or a postgresql:// URI";
+         auto const location = store::DatabaseLocation::parse(v);
+         if (location.engine == store::Engine::postgresql) {
+           c.db_uri = v;
+         } else {
+           c.db_path = v;
+           c.db_uri.reset();
+         }
+         return {};
+       }},
+      {"node-id", "GATEHOUSE_NODE_ID", "NAME", "this node's name in logs and metrics (default: host name and port)",
+       [](Config& c, std::string const& v) -> std::string {
+         if (v.empty() || v.size() > 64) return "expects 1 to 64 characters";
+         for (char ch : v) {
+           if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                 ch == '_' || ch == '.' || ch == ':')) {
+             return "expects letters, digits and - _ . :";
+           }
+         }
+         c.node_id = v;
          return {};
        }},
       {"jwks-url", "GATEHOUSE_JWKS_URL", "URL", "Clerk JWKS: https://..., http://... or file:///...",
@@ -263,7 +283,13 @@ std::optional<RateLimit> parse_rate_limit(std::string_view text) {
   return RateLimit{*rate, *burst};
 }
 
+store::DatabaseLocation Config::database() const {
+  if (db_uri) return store::DatabaseLocation::parse(*db_uri);
+  return store::DatabaseLocation(db_path);
+}
+
 std::filesystem::path Config::data_dir() const {
+  if (db_uri) return ".";
   auto const parent = db_path.parent_path();
   return parent.empty() ? std::filesystem::path(".") : parent;
 }
@@ -273,7 +299,8 @@ std::filesystem::path Config::effective_secrets_key_path() const {
 }
 
 std::optional<std::filesystem::path> Config::effective_admin_socket() const {
-  if (!admin_socket) return std::filesystem::path(db_path.string() + ".admin.sock");
+  if (!admin_socket) return db_uri ? std::filesystem::path("gatehouse.admin.sock")
+                                   : std::filesystem::path(db_path.string() + ".admin.sock");
   if (admin_socket->empty()) return std::nullopt;
   return *admin_socket;
 }

@@ -169,7 +169,7 @@ void run_server(Config config) {
                           {"port", static_cast<std::int64_t>(bound.port())},
                           {"threads", config.threads},
                           {"max_connections", http_limits.max_connections},
-                          {"db", config.db_path.string()},
+                          {"db", config.database().describe()},
                           {"sessions", parts.sessions.size()},
                           {"schema_version", parts.db.schema_version()},
                           {"admin_socket", admin_socket ? admin_socket->path().string() : std::string("off")}});

@@ -22,7 +22,9 @@ void insert_api_key(Tx& tx, ApiKeyRecord const& k) {
 std::vector<ApiKeyRecord> load_api_keys(Tx& tx) {
   auto q = tx.query(
       "SELECT id, user_id, name, scopes, key_hash, tail, active, created_at, expires_at, last_used_at "
-      "FROM api_keys ORDER BY created_at, rowid");
+      "FROM api_keys ORDER BY created_at, rowid",
+      "SELECT id, user_id, name, scopes, key_hash, tail, active, created_at, expires_at, last_used_at "
+      "FROM api_keys ORDER BY created_at, ord");
   std::vector<ApiKeyRecord> out;
   while (q.next()) {
     ApiKeyRecord k;
@@ -52,7 +54,9 @@ bool deactivate_api_key(Tx& tx, std::string const& id, std::string const& user_i
 
 void record_api_key_use(Tx& tx, std::unordered_map<std::string, UnixSeconds> const& last_used) {
   for (auto const& [id, when] : last_used) {
-    tx.query("UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1")
+    tx.query(
+          "UPDATE api_keys SET last_used_at = CASE WHEN coalesce(last_used_at, 0) > ?2 THEN last_used_at ELSE ?2 END "
+          "WHERE id = ?1")
         .bind_all(id, when)
         .run();
   }

@@ -22,8 +22,8 @@ void record_duration(metrics::Histogram& histogram, std::chrono::steady_clock::t
 }
 }  // namespace
 
-DbExecutor::DbExecutor(std::filesystem::path const& path, DatabaseOptions const& options)
-    : db_(std::make_unique<Database>(path, options)) {
+DbExecutor::DbExecutor(DatabaseLocation const& location, DatabaseOptions const& options)
+    : db_(open_database(location, options)), engine_(db_->engine()) {
   schema_version_ = apply_migrations(*db_);
   thread_ = std::thread([this] { thread_main(); });
 }
@@ -71,7 +71,7 @@ void DbExecutor::enqueue(Job job) {
   std::lock_guard lock(mutex_);
   if (stopping_) {
     // Shutting down: the work is refused as "unavailable", never silently dropped.
-    *job.error = std::make_exception_ptr(DbError(5 /* SQLITE_BUSY */, "database is shutting down"));
+    *job.error = std::make_exception_ptr(DbError(true, "database is shutting down"));
     job.done();
     return;
   }
@@ -111,7 +111,8 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
   std::vector<Job*> succeeded;
   bool began = false;
   try {
-    db_->exec("BEGIN IMMEDIATE");
+    if (!db_->ensure_connected()) throw DbError(true, "database unreachable");
+    db_->begin(true);
     began = true;
   } catch (...) {
     for (auto& job : jobs) *job.error = std::current_exception();
@@ -127,7 +128,7 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
   bool batch_broken = false;
   for (auto& job : jobs) {
     if (batch_broken) {
-      *job.error = std::make_exception_ptr(DbError(5, "database transaction aborted"));
+      *job.error = std::make_exception_ptr(DbError(true, "database transaction aborted"));
       continue;
     }
     Tx tx(*db_);
@@ -161,7 +162,7 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
       db_->exec("ROLLBACK");
     } catch (...) {
     }
-    for (Job* job : succeeded) *job->error = std::make_exception_ptr(DbError(10 /* SQLITE_IOERR */, "commit failed"));
+    for (Job* job : succeeded) *job->error = std::make_exception_ptr(DbError(true, "commit failed"));
   } else {
     for (auto& hook : hooks) {
       try {
@@ -186,7 +187,8 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
 void DbExecutor::run_read(Job& job) {
   Tx tx(*db_);
   try {
-    db_->exec("BEGIN");
+    if (!db_->ensure_connected()) throw DbError(true, "database unreachable");
+    db_->begin(false);
     job.work(tx);
     db_->exec("COMMIT");
   } catch (...) {

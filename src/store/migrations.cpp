@@ -1,14 +1,14 @@
 #include "gatehouse/store/migrations.hpp"
 
-#include "gatehouse/store/database.hpp"
-
 #include <stdexcept>
 #include <string>
 
 namespace gatehouse::store {
 
-int apply_migrations(Database& db, std::vector<Migration> const& migrations) {
-  int current = static_cast<int>(db.pragma_int("user_version"));
+namespace {
+
+int migrate(Database& db, std::vector<Migration> const& migrations) {
+  int current = db.schema_version();
   int const latest = migrations.empty() ? 0 : migrations.back().version;
   if (current > latest) {
     throw std::runtime_error("database schema version " + std::to_string(current) +
@@ -16,10 +16,10 @@ int apply_migrations(Database& db, std::vector<Migration> const& migrations) {
   }
   for (auto const& m : migrations) {
     if (m.version <= current) continue;
-    db.exec("BEGIN IMMEDIATE");
+    db.begin(true);
     try {
       db.exec(m.sql);
-      db.exec("PRAGMA user_version = " + std::to_string(m.version));
+      db.set_schema_version(m.version);
       db.exec("COMMIT");
     } catch (std::exception const& e) {
       db.exec("ROLLBACK");
@@ -28,6 +28,20 @@ int apply_migrations(Database& db, std::vector<Migration> const& migrations) {
     current = m.version;
   }
   return current;
+}
+
+}  // namespace
+
+int apply_migrations(Database& db, std::vector<Migration> const& migrations) {
+  db.lock_for_migrations();
+  try {
+    int const version = migrate(db, migrations);
+    db.unlock_after_migrations();
+    return version;
+  } catch (...) {
+    db.unlock_after_migrations();
+    throw;
+  }
 }
 
 }  // namespace gatehouse::store

@@ -64,7 +64,10 @@ void OnlineBackup::start(Tx& tx, fs::path const& destination, bool overwrite) {
   destination_ = destination;
   overwrite_ = overwrite;
   if (!destination_.is_absolute()) fail("the destination must be an absolute path");
-  char const* live = sqlite3_db_filename(tx.database().native_handle(), "main");
+  if (!tx.database().sqlite_handle()) {
+    throw Failure(ErrorCode::backup_failed, "the online backup is for SQLite; back up PostgreSQL with pg_dump");
+  }
+  char const* live = sqlite3_db_filename(tx.database().sqlite_handle(), "main");
   fs::path const live_path = live ? fs::path(live) : fs::path();
   for (char const* suffix : {"", "-wal", "-shm", "-journal"}) {
     if (!live_path.empty() && same_file(destination_, live_path.string() + suffix)) {
@@ -95,7 +98,7 @@ void OnlineBackup::start(Tx& tx, fs::path const& destination, bool overwrite) {
     release();
     fail("cannot prepare " + temporary_.string() + ": " + message);
   }
-  backup_ = sqlite3_backup_init(target_, "main", tx.database().native_handle(), "main");
+  backup_ = sqlite3_backup_init(target_, "main", tx.database().sqlite_handle(), "main");
   if (!backup_) {
     std::string const message = sqlite3_errmsg(target_);
     release();

@@ -51,9 +51,10 @@ PrincipalRecord upsert_user_principal(Tx& tx, std::string const& clerk_user_id,
 
 PrincipalRecord upsert_anonymous_principal(Tx& tx, std::string const& device_id, UnixSeconds now) {
   if (auto existing = find_anonymous_principal(tx, device_id)) return *existing;
+  // Another node may insert the same device at the same moment: one row wins, both read it.
   tx.query(
         "INSERT INTO principals (id, kind, device_id, created_at, updated_at) "
-        "VALUES (?1, 'anonymous', ?2, ?3, ?3)")
+        "VALUES (?1, 'anonymous', ?2, ?3, ?3) ON CONFLICT (device_id) DO NOTHING")
       .bind_all(crypto::time_ordered_id("p_"), device_id, now)
       .run();
   return *find_anonymous_principal(tx, device_id);

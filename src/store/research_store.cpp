@@ -36,7 +36,9 @@ ResearchRecord create_research(Tx& tx, std::string const& owner_id, std::string 
 std::vector<ResearchRecord> list_research(Tx& tx, std::string const& owner_id) {
   auto q = tx.query(
       "SELECT id, owner_id, title, status, last_seq, created_at FROM research "
-      "WHERE owner_id = ?1 ORDER BY created_at, rowid");
+      "WHERE owner_id = ?1 ORDER BY created_at, rowid",
+      "SELECT id, owner_id, title, status, last_seq, created_at FROM research "
+      "WHERE owner_id = ?1 ORDER BY created_at, ord");
   q.bind(1, owner_id);
   std::vector<ResearchRecord> out;
   while (q.next()) out.push_back(read_research(q));
@@ -54,18 +56,22 @@ std::optional<ResearchRecord> find_research(Tx& tx, std::string const& id, std::
 std::variant<EventRecord, AppendRefusal> append_event(Tx& tx, std::string const& research_id,
                                                       std::string const& owner_id, std::string const& event,
                                                       std::string const& data_json, UnixSeconds now) {
-  auto item = find_research(tx, research_id, owner_id);
-  if (!item) return AppendRefusal::not_found;
-  if (item->status == ResearchStatus::done) return AppendRefusal::finished;
+  // The next seq is taken by the update, which holds the item's row until the commit: writers
+  // on other nodes (PostgreSQL) wait for it, so seqs are dense and in commit order.
+  std::optional<std::int64_t> seq;
+  {
+    auto q = tx.query(
+        "UPDATE research SET last_seq = last_seq + 1, updated_at = ?3, "
+        "status = CASE WHEN ?4 = 'done' THEN 'done' ELSE status END "
+        "WHERE id = ?1 AND owner_id = ?2 AND status = 'running' RETURNING last_seq");
+    q.bind_all(research_id, owner_id, now, event);
+    if (q.next()) seq = q.int64(0);
+  }
+  if (!seq) return find_research(tx, research_id, owner_id) ? AppendRefusal::finished : AppendRefusal::not_found;
 
-  EventRecord e{research_id, item->last_seq + 1, event, data_json, now};
+  EventRecord e{research_id, *seq, event, data_json, now};
   tx.query("INSERT INTO research_events (research_id, seq, event, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
       .bind_all(e.research_id, e.seq, e.event, e.data_json, now)
-      .run();
-  tx.query(
-        "UPDATE research SET last_seq = ?2, updated_at = ?3, "
-        "status = CASE WHEN ?4 = 'done' THEN 'done' ELSE status END WHERE id = ?1")
-      .bind_all(research_id, e.seq, now, event)
       .run();
   return e;
 }

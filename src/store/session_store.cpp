@@ -86,7 +86,9 @@ std::vector<SessionRecord> list_sessions(Tx& tx, std::optional<std::string> cons
 }
 
 void extend_session(Tx& tx, std::string const& id, UnixSeconds expires_at) {
-  tx.query("UPDATE sessions SET expires_at = max(expires_at, ?2) WHERE id = ?1 AND revoked_at IS NULL")
+  tx.query(
+        "UPDATE sessions SET expires_at = CASE WHEN expires_at > ?2 THEN expires_at ELSE ?2 END "
+        "WHERE id = ?1 AND revoked_at IS NULL")
       .bind_all(id, expires_at)
       .run();
 }

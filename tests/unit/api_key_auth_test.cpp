@@ -189,8 +189,10 @@ TEST_F(ApiKeyAuthentication, KeysOfAUserAreListedOldestFirstAndCounted) {
   EXPECT_EQ(keys.active_count("u1", 60), 1u);  // "a" expired
 }
 
-TEST(ApiKeyStore, KeepsTheHashDeactivatesForTheOwnerAndNeverMovesLastUseBack) {
-  gatehouse::testing::StoreFixtureDb db;
+class ApiKeyStore : public gatehouse::testing::EngineTest {};
+
+TEST_P(ApiKeyStore, KeepsTheHashDeactivatesForTheOwnerAndNeverMovesLastUseBack) {
+  auto& db = this->db();
   auto const minted = mint_api_key("gk_");
   std::string user_id;
   db.in_write([&](store::Tx& tx) {
@@ -223,5 +225,7 @@ TEST(ApiKeyStore, KeepsTheHashDeactivatesForTheOwnerAndNeverMovesLastUseBack) {
   EXPECT_EQ(db.scalar("SELECT active FROM api_keys"), 0);
   EXPECT_EQ(db.scalar("SELECT revoked_at FROM api_keys"), 300);
 }
+
+GATEHOUSE_BOTH_ENGINES(ApiKeyStore);
 
 }  // namespace

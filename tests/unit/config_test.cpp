@@ -32,6 +32,7 @@ ConfigParse parse(std::vector<std::string> const& args, Env const& env = {}) {
 std::vector<std::pair<std::string, std::string>> const all_flags = {
     {"listen", "GATEHOUSE_LISTEN"},
     {"db", "GATEHOUSE_DB"},
+    {"node-id", "GATEHOUSE_NODE_ID"},
     {"jwks-url", "GATEHOUSE_JWKS_URL"},
     {"issuer", "GATEHOUSE_ISSUER"},
     {"authorized-parties", "GATEHOUSE_AUTHORIZED_PARTIES"},

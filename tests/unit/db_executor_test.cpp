@@ -56,7 +56,7 @@ std::int64_t count_rows(DbExecutor& db, std::string const& sql) {
 
 TEST(DbExecutor, AppliesMigrationsOnAFreshFile) {
   StoreFixtureDb f;
-  int const latest = gatehouse::store::embedded_migrations().back().version;
+  int const latest = gatehouse::store::embedded_migrations(gatehouse::store::Engine::sqlite).back().version;
   EXPECT_EQ(f.db().schema_version(), latest);
   EXPECT_EQ(text_pragma(f.db(), "user_version"), std::to_string(latest));
   for (char const* table : {"principals", "sessions", "device_bindings", "research", "research_events", "secrets"}) {
@@ -93,7 +93,7 @@ TEST(DbExecutor, ReopeningAMigratedFileDoesNotReapplyMigrations) {
   }
   // Re-running 0001 would fail on CREATE TABLE (and a rebuilt schema would have lost the row).
   DbExecutor again(path, DatabaseOptions{});
-  int const latest = gatehouse::store::embedded_migrations().back().version;
+  int const latest = gatehouse::store::embedded_migrations(gatehouse::store::Engine::sqlite).back().version;
   EXPECT_EQ(again.schema_version(), latest);
   EXPECT_EQ(text_pragma(again, "user_version"), std::to_string(latest));
   std::optional<gatehouse::store::PrincipalRecord> found;
@@ -106,8 +106,8 @@ TEST(DbExecutor, RefusesADatabaseWithANewerSchemaVersion) {
   TempDir dir;
   auto const path = dir / "gatehouse.db";
   {
-    gatehouse::store::Database raw(path, DatabaseOptions{});
-    raw.exec("PRAGMA user_version = 99");
+    auto const raw = gatehouse::store::open_database(path, DatabaseOptions{});
+    raw->exec("PRAGMA user_version = 99");
   }
   try {
     DbExecutor db(path, DatabaseOptions{});

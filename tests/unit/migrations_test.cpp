@@ -13,7 +13,7 @@ namespace {
 
 std::vector<store::Migration> migrations_up_to(int version) {
   std::vector<store::Migration> out;
-  for (auto const& m : store::embedded_migrations()) {
+  for (auto const& m : store::embedded_migrations(store::Engine::sqlite)) {
     if (m.version <= version) out.push_back(m);
   }
   return out;
@@ -26,7 +26,8 @@ std::int64_t count(store::Database& db, std::string const& sql) {
 
 TEST(Migrations, SessionsKeepTheirRowsWhenTheUnreadTokenHashIndexIsDropped) {
   TempDir dir;
-  store::Database db(dir.path() / "gatehouse.db", store::DatabaseOptions{});
+  auto const owned = store::open_database(dir.path() / "gatehouse.db", store::DatabaseOptions{});
+  store::Database& db = *owned;
   ASSERT_EQ(store::apply_migrations(db, migrations_up_to(3)), 3);
   db.exec("INSERT INTO principals (id, kind, device_id, created_at, updated_at) VALUES ('p_1', 'anonymous', 'd1', 1, 1)");
   db.exec("INSERT INTO sessions (id, token_hash, principal_id, created_at, expires_at, revoked_at, user_agent) "

@@ -1,9 +1,14 @@
 #pragma once
-// A real SQLite database in a temporary directory, opened through DbExecutor, for the store
-// unit tests. in_write/in_read run one unit of work on the database thread and hand back its
-// result (or rethrow its exception) on the calling thread.
+// A real database, opened through DbExecutor, for the store unit tests: a SQLite file in a
+// temporary directory, or a fresh PostgreSQL database on the test server. in_write/in_read run
+// one unit of work on the database thread and hand back its result (or rethrow its exception)
+// on the calling thread. Store tests are parameterised over both engines (EngineName names
+// them); a PostgreSQL case skips without a test server (see support/postgres_test_db.hpp).
 #include "gatehouse/store/db_executor.hpp"
+#include "support/postgres_test_db.hpp"
 #include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
 
 #include <memory>
 #include <optional>
@@ -37,9 +42,18 @@ class StoreFixtureDb {
   }
 
  public:
-  StoreFixtureDb() : db_(std::make_unique<store::DbExecutor>(path(), store::DatabaseOptions{})) {}
+  explicit StoreFixtureDb(store::Engine engine = store::Engine::sqlite) {
+    store::DatabaseLocation location(path());
+    if (engine == store::Engine::postgresql) {
+      postgres_ = std::make_unique<PostgresTestDatabase>();
+      location = store::DatabaseLocation::parse(postgres_->uri());
+    }
+    db_ = std::make_unique<store::DbExecutor>(location, store::DatabaseOptions{});
+  }
+  ~StoreFixtureDb() { db_.reset(); }  // the database thread goes before its database is dropped
 
   std::filesystem::path path() const { return dir_ / "gatehouse.db"; }
+  store::Engine engine() const { return db_->engine(); }
   store::DbExecutor& db() { return *db_; }
 
   template <typename F>
@@ -61,7 +75,33 @@ class StoreFixtureDb {
 
  private:
   TempDir dir_;
+  std::unique_ptr<PostgresTestDatabase> postgres_;
   std::unique_ptr<store::DbExecutor> db_;
 };
+
+// For INSTANTIATE_TEST_SUITE_P over both engines: "sqlite", "postgresql".
+inline std::string EngineName(::testing::TestParamInfo<store::Engine> const& info) {
+  return std::string(store::to_string(info.param));
+}
+
+// A store test on one engine: the fixture's database is made in SetUp, so that a PostgreSQL case
+// without a test server skips (or, under CI, fails) instead of throwing from a constructor.
+class EngineTest : public ::testing::TestWithParam<store::Engine> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == store::Engine::postgresql) GATEHOUSE_REQUIRE_POSTGRES();
+    fixture_ = std::make_unique<StoreFixtureDb>(GetParam());
+  }
+  void TearDown() override { fixture_.reset(); }
+  StoreFixtureDb& db() { return *fixture_; }
+
+ private:
+  std::unique_ptr<StoreFixtureDb> fixture_;
+};
+
+#define GATEHOUSE_BOTH_ENGINES(suite)                                                                       \
+  INSTANTIATE_TEST_SUITE_P(Engines, suite,                                                                 \
+                           ::testing::Values(::gatehouse::store::Engine::sqlite, ::gatehouse::store::Engine::postgresql), \
+                           ::gatehouse::testing::EngineName)
 
 }  // namespace gatehouse::testing

@@ -2,6 +2,7 @@
 // Run-time configuration: command-line flags, each with a GATEHOUSE_* environment equivalent
 // (flags win over the environment, the environment over the embedded defaults).
 #include "gatehouse/api/rate_limiter.hpp"
+#include "gatehouse/store/database.hpp"
 #include "gatehouse/util/log.hpp"
 
 #include <cstdint>
@@ -22,7 +23,9 @@ std::optional<RateLimit> parse_rate_limit(std::string_view text);
 struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
-  std::filesystem::path db_path = "gatehouse.db";
+  std::filesystem::path db_path = "gatehouse.db";  // SQLite (the default engine)
+  std::optional<std::string> db_uri;               // set: PostgreSQL (--db postgresql://...)
+  std::string node_id;                             // empty: host name and port
   std::optional<std::string> jwks_url;
   std::optional<std::string> issuer;
   std::vector<std::string> authorized_parties;
@@ -49,6 +52,9 @@ struct Config {
   // path means disabled (--admin-socket '' or off).
   std::optional<std::filesystem::path> admin_socket;
 
+  store::DatabaseLocation database() const;
+  // Where files that live beside the database go (the secrets key, the dev key): the SQLite
+  // file's directory, or the working directory with PostgreSQL.
   std::filesystem::path data_dir() const;
   std::filesystem::path effective_secrets_key_path() const;
   // Where the admin socket is, or nullopt when it is disabled.

@@ -33,7 +33,7 @@ class DbExecutor {
 
   // Opens the database and applies pending migrations before the thread starts; throws
   // DbError or std::runtime_error with a one-line reason when it cannot.
-  DbExecutor(std::filesystem::path const& path, DatabaseOptions const& options);
+  DbExecutor(DatabaseLocation const& location, DatabaseOptions const& options);
   ~DbExecutor();  // finishes queued work, then joins the thread
   DbExecutor(DbExecutor const&) = delete;
   DbExecutor& operator=(DbExecutor const&) = delete;
@@ -53,6 +53,7 @@ class DbExecutor {
 
   DbExecutorStats stats() const;
   int schema_version() const { return schema_version_; }
+  Engine engine() const { return engine_; }
 
   // Stops taking work; queued work still runs. Idempotent.
   void stop();
@@ -86,6 +87,7 @@ class DbExecutor {
   void run_read(Job& job);
 
   std::unique_ptr<Database> db_;
+  Engine engine_;
   int schema_version_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -15,6 +15,9 @@ class Tx {
   explicit Tx(Database& db) : db_(db) {}
 
   Query query(std::string_view sql) { return db_.query(sql); }
+  // The statement as this engine spells it, where SQLite's and PostgreSQL's differ.
+  Query query(std::string_view sqlite, std::string_view postgresql) { return db_.query(db_.dialect(sqlite, postgresql)); }
+  Engine engine() const { return db_.engine(); }
   int changes() const { return db_.changes(); }
   Database& database() { return db_; }
   void on_commit(std::function<void()> hook) { hooks_.push_back(std::move(hook)); }

@@ -1,0 +1,63 @@
+#pragma once
+// The PostgreSQL engine, on Debian's libpq: one connection, driven from the database thread
+// like SQLite's. Statements go as PQexecParams with typed parameters (text, bigint, bytea in
+// binary), one round trip each; results are read in text format. A lost connection is
+// reopened (with backoff) before the next unit of work; meanwhile every unit of work fails as
+// unavailable (503).
+#include "gatehouse/store/database.hpp"
+
+#include <chrono>
+#include <string>
+#include <unordered_map>
+
+struct pg_conn;
+struct pg_result;
+
+namespace gatehouse::store {
+
+class PostgresDatabase final : public Database {
+ public:
+  PostgresDatabase(std::string uri, DatabaseOptions const& options);
+  ~PostgresDatabase() override;
+
+  Engine engine() const override { return Engine::postgresql; }
+  void exec(std::string_view sql) override;
+  Query query(std::string_view sql) override;
+  int changes() const override { return changes_; }
+  void begin(bool write) override;
+  int schema_version() override;
+  void set_schema_version(int version) override;
+  void lock_for_migrations() override;
+  void unlock_after_migrations() override;
+  bool ensure_connected() override;
+
+  // Runs a statement with parameters; the caller owns the result (PQclear). Throws DbError.
+  pg_result* run(std::string const& sql, int count, unsigned const* types, char const* const* values,
+                 int const* lengths, int const* formats);
+
+ private:
+  class PgStatement;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  void connect();
+  [[noreturn]] void fail(pg_result* result, std::string_view context);
+
+  std::string uri_;
+  pg_conn* conn_ = nullptr;
+  int changes_ = 0;
+  std::chrono::steady_clock::time_point next_attempt_{};
+  std::chrono::milliseconds backoff_{100};
+  std::unordered_map<std::string, std::unique_ptr<PgStatement>, Hash, std::equal_to<>> statements_;
+};
+
+// "?1 ... ?12" as "$1 ... $12", outside quoted strings and identifiers.
+std::string postgres_placeholders(std::string_view sql);
+
+// Whether a SQLSTATE means the request may succeed later (connection lost, server shutting
+// down, out of disk, a deadlock or serialization failure, a read-only standby).
+bool postgres_state_is_unavailable(std::string_view sqlstate);
+
+}  // namespace gatehouse::store
