@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 
 namespace gatehouse::testing {
@@ -38,9 +39,12 @@ std::optional<std::string> run_on(std::string const& uri, std::string const& sql
 }  // namespace
 
 std::optional<std::string> postgres_test_server() {
-  char const* uri = std::getenv("GATEHOUSE_TEST_POSTGRES");
-  if (!uri || !*uri) return std::nullopt;
-  return std::string(uri);
+  if (char const* uri = std::getenv("GATEHOUSE_TEST_POSTGRES"); uri && *uri) return std::string(uri);
+  // The cluster ctest's postgres_start fixture started (tests/postgres/cluster).
+  std::ifstream file(GATEHOUSE_TEST_POSTGRES_URI_FILE);
+  std::string uri;
+  if (std::getline(file, uri) && !uri.empty()) return uri;
+  return std::nullopt;
 }
 
 bool running_under_ci() {

@@ -1,13 +1,14 @@
 #pragma once
 // A throwaway PostgreSQL database for one test, on the server named by GATEHOUSE_TEST_POSTGRES
-// (a libpq URI with rights to create databases, e.g. postgresql://gatehouse@127.0.0.1:55432/postgres;
-// .ci/run starts such a server). Created empty with a random name, dropped at the end.
+// (a libpq URI with rights to create databases, e.g. postgresql://gatehouse@127.0.0.1:55432/postgres)
+// or else on the cluster ctest's postgres_start fixture started (tests/postgres/cluster).
+// Created empty with a random name, dropped at the end.
 #include <optional>
 #include <string>
 
 namespace gatehouse::testing {
 
-// The server's URI, or nullopt when GATEHOUSE_TEST_POSTGRES is not set.
+// The server's URI, or nullopt when there is none.
 std::optional<std::string> postgres_test_server();
 
 // Skips the calling test (GTEST_SKIP) when there is no test server, except under CI (CI=true),
@@ -15,8 +16,8 @@ std::optional<std::string> postgres_test_server();
 #define GATEHOUSE_REQUIRE_POSTGRES()                                                                  \
   do {                                                                                                \
     if (!::gatehouse::testing::postgres_test_server()) {                                              \
-      if (::gatehouse::testing::running_under_ci()) FAIL() << "GATEHOUSE_TEST_POSTGRES is not set";   \
-      GTEST_SKIP() << "GATEHOUSE_TEST_POSTGRES is not set (see docs/development.md)";                 \
+      if (::gatehouse::testing::running_under_ci()) FAIL() << "no PostgreSQL test server";            \
+      GTEST_SKIP() << "no PostgreSQL test server (see docs/development.md)";                          \
     }                                                                                                 \
   } while (false)
 
