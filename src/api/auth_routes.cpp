@@ -89,7 +89,7 @@ boost::asio::awaitable<Response> rebind(Services& s, Request const& req) {
   std::optional<domain::RebindClaimant> claimant;
   if (credential.kind == auth::CredentialKind::session_token) {
     credential.use_api_key = {};
-    auto const caller = authenticate(s, req, credential);
+    auto const caller = co_await authenticate_anywhere(s, req, credential);
     if (caller.kind != store::PrincipalKind::user) throw Failure(ErrorCode::rebind_requires_user);
     claimant.emplace(caller.principal_id());
   } else {
@@ -162,7 +162,8 @@ boost::asio::awaitable<Response> whoami(Request const& req) {
 // Bound to the credential presented: the session, or the API key.
 boost::asio::awaitable<Response> stream_ticket(Services& s, Request const& req) {
   auto const& caller = req.caller();
-  std::string ticket = s.tickets.issue(caller.session ? caller.session->id : caller.api_key->id, now_unix());
+  std::string ticket =
+      co_await s.domain.tickets.issue(caller.session ? caller.session->id : caller.api_key->id, now_unix());
   co_return json_response(200, boost::json::object{{"ticket", std::move(ticket)},
                                                    {"expires_in", auth::StreamTickets::ttl}});
 }

@@ -50,4 +50,20 @@ auth::Caller admit(Services const& s, Request const& req, RouteAccess access) {
   throw std::logic_error("admit() called for an open route");
 }
 
+boost::asio::awaitable<void> look_up(Services const& s, auth::NotInMemory const& missing) {
+  if (!(co_await s.domain.load_credential(missing))) s.authenticator.note_not_found(missing.hash, now_unix());
+}
+
+boost::asio::awaitable<auth::Caller> authenticate_anywhere(Services const& s, Request const& req,
+                                                           auth::Credential const& credential) {
+  std::optional<auth::NotInMemory> missing;
+  try {
+    co_return authenticate(s, req, credential);
+  } catch (auth::NotInMemory const& m) {
+    missing = m;
+  }
+  co_await look_up(s, *missing);
+  co_return authenticate(s, req, credential);
+}
+
 }  // namespace gatehouse::api

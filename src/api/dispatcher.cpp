@@ -28,7 +28,16 @@ boost::asio::awaitable<Response> Dispatcher::dispatch(Request const& incoming) c
       std::optional<auth::Caller> caller;
       if (match.access.access != Access::open) {
         if (!services_) throw std::logic_error("a route with an access rule on a dispatcher that cannot admit callers");
-        caller.emplace(admit(*services_, req, match.access));
+        std::optional<auth::NotInMemory> missing;
+        try {
+          caller.emplace(admit(*services_, req, match.access));
+        } catch (auth::NotInMemory const& m) {
+          missing = m;  // issued on another node a moment ago, perhaps: one read, then again
+        }
+        if (missing) {
+          co_await look_up(*services_, *missing);
+          caller.emplace(admit(*services_, req, match.access));
+        }
         req.admitted = &*caller;
       }
       response = co_await (*match.handler)(req, match.params);

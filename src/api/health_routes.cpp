@@ -24,7 +24,13 @@ boost::asio::awaitable<Response> ready(Services& s) {
     jwks_state = jwks_ok ? "loaded" : "not loaded";
   }
   boost::json::object parts{{"database", database_ok ? "ok" : "unavailable"}, {"jwks", jwks_state}};
-  if (database_ok && jwks_ok) {
+  // Several nodes: a node that does not hear the others' changes would miss their revocations.
+  bool changes_ok = true;
+  if (s.changes_feed) {
+    changes_ok = s.changes_feed->connected();
+    parts["changes"] = changes_ok ? "connected" : "disconnected";
+  }
+  if (database_ok && jwks_ok && changes_ok) {
     boost::json::object body{{"status", "ready"}};
     for (auto const& [k, v] : parts) body[k] = v;
     co_return json_response(200, body);
@@ -32,6 +38,7 @@ boost::asio::awaitable<Response> ready(Services& s) {
   std::string failing;
   if (!database_ok) failing = "database unavailable";
   if (!jwks_ok) failing += failing.empty() ? "JWKS not loaded" : "; JWKS not loaded";
+  if (!changes_ok) failing += failing.empty() ? "changes feed disconnected" : "; changes feed disconnected";
   boost::json::object body{{"status", "not ready"}};
   for (auto const& [k, v] : parts) body[k] = v;
   co_return error_response(Failure(ErrorCode::not_ready, failing), std::move(body));

@@ -10,6 +10,11 @@
 
 namespace gatehouse::app {
 
+namespace {
+// How long the changes feed keeps a change: a node away longer reloads its memory from the tables.
+constexpr UnixSeconds changes_kept_for = 3600;
+}  // namespace
+
 asio::awaitable<void> run_maintenance(Components& parts, std::chrono::seconds purge_grace,
                                       std::atomic<bool> const& stopping) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -20,12 +25,13 @@ asio::awaitable<void> run_maintenance(Components& parts, std::chrono::seconds pu
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (stopping) break;
     UnixSeconds const now = now_unix();
-    parts.tickets.purge_expired(now);
     try {
+      co_await parts.domain.tickets.purge(now);
       std::size_t const purged = co_await parts.domain.sessions.purge(now - purge_grace.count());
       if (purged > 0) log::info("purged sessions", {{"count", purged}});
+      if (parts.several_nodes()) co_await parts.domain.storage.purge_changes(now - changes_kept_for);
     } catch (std::exception const& e) {
-      log::warn("session purge failed", {{"error", e.what()}});
+      log::warn("purge failed", {{"error", e.what()}});
     }
   }
 }

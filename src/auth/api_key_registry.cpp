@@ -5,6 +5,10 @@
 namespace gatehouse::auth {
 
 void ApiKeyRegistry::add(store::ApiKeyRecord const& r) {
+  if (ApiKeyPtr existing = find_by_id(r.id)) {
+    if (!r.active) existing->active = false;
+    return;
+  }
   auto key = std::make_shared<ApiKey>();
   key->id = r.id;
   key->user_id = r.user_id;
@@ -17,6 +21,7 @@ void ApiKeyRegistry::add(store::ApiKeyRecord const& r) {
   key->active = r.active;
   key->last_used_at = r.last_used_at.value_or(0);
   std::unique_lock lock(mutex_);
+  if (by_id_.contains(key->id)) return;  // added meanwhile by another thread
   by_hash_[key->hash] = key;
   by_id_[key->id] = key;
   by_user_.emplace(key->user_id, key);

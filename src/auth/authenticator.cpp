@@ -1,6 +1,7 @@
 #include "gatehouse/auth/authenticator.hpp"
 
 #include "gatehouse/auth/api_key_format.hpp"
+#include "gatehouse/auth/opaque_token.hpp"
 #include "gatehouse/errors.hpp"
 
 namespace gatehouse::auth {
@@ -36,8 +37,15 @@ SessionPtr Authenticator::live_session(SessionPtr session, UnixSeconds now) cons
   return session;
 }
 
+void Authenticator::check_elsewhere(CredentialKind kind, crypto::Sha256Digest const& hash, UnixSeconds now) const {
+  if (options_.misses_may_be_elsewhere && !misses_.recently_missed(hash, now)) throw NotInMemory(kind, hash);
+}
+
 Caller Authenticator::session_caller(std::string_view token, std::string_view use_api_key, UnixSeconds now) const {
-  Caller c = Caller::of_session(live_session(parts_.sessions.find_by_token_hash(crypto::sha256(token)), now));
+  auto const hash = crypto::sha256(token);
+  SessionPtr session = parts_.sessions.find_by_token_hash(hash);
+  if (!session) check_elsewhere(CredentialKind::session_token, hash, now);
+  Caller c = Caller::of_session(live_session(std::move(session), now));
   // Acting under a key needs the user's own usable key; anything else is ignored, and the
   // request proceeds as the user.
   if (!use_api_key.empty() && c.kind == store::PrincipalKind::user) {
@@ -61,11 +69,17 @@ ApiKeyPtr Authenticator::usable_key(ApiKeyPtr key, UnixSeconds now) const {
 Caller Authenticator::api_key_caller(std::string_view key, UnixSeconds now) const {
   // A mistyped or truncated key never reaches the lookup.
   if (check_api_key_shape(key) != ApiKeyShape::ok) throw Failure(ErrorCode::invalid_api_key);
-  return Caller::of_api_key(usable_key(parts_.keys.find_by_hash(crypto::sha256(key)), now));
+  auto const hash = crypto::sha256(key);
+  ApiKeyPtr found = parts_.keys.find_by_hash(hash);
+  if (!found) check_elsewhere(CredentialKind::api_key, hash, now);
+  return Caller::of_api_key(usable_key(std::move(found), now));
 }
 
 Caller Authenticator::ticket_caller(std::string_view ticket, UnixSeconds now) const {
   auto const credential_id = parts_.tickets.redeem(ticket, now);
+  if (!credential_id && has_opaque_token_shape(ticket, stream_ticket_prefix)) {
+    check_elsewhere(CredentialKind::stream_ticket, crypto::sha256(ticket), now);
+  }
   if (!credential_id) throw Failure(ErrorCode::invalid_token, "unknown, used or expired ticket");
   // Revoked or expired since the ticket was issued: the ticket dies with its credential.
   if (ApiKeyPtr key = parts_.keys.find_by_id(*credential_id)) return Caller::of_api_key(usable_key(std::move(key), now));

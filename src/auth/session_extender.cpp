@@ -4,9 +4,11 @@
 
 namespace gatehouse::auth {
 
-SessionExtender::SessionExtender(store::DbExecutor& db, UnixSeconds ttl)
-    : ttl_(ttl), writes_(db, "session extensions", [](store::Tx& tx, store::WriteBehind::Batch const& batch) {
+SessionExtender::SessionExtender(store::DbExecutor& db, UnixSeconds ttl, BatchHook also)
+    : ttl_(ttl),
+      writes_(db, "session extensions", [also = std::move(also)](store::Tx& tx, store::WriteBehind::Batch const& batch) {
         for (auto const& [id, expires_at] : batch) store::extend_session(tx, id, expires_at);
+        if (also) also(tx, batch);
       }) {}
 
 void SessionExtender::extend(Session& session, UnixSeconds now) {

@@ -2,7 +2,20 @@
 
 namespace gatehouse::auth {
 
+namespace {
+void raise_to(std::atomic<UnixSeconds>& value, UnixSeconds target) {
+  UnixSeconds current = value.load();
+  while (current < target && !value.compare_exchange_weak(current, target)) {
+  }
+}
+}  // namespace
+
 void SessionRegistry::add(store::SessionRecord const& record) {
+  if (SessionPtr existing = find_by_id(record.id)) {
+    raise_to(existing->expires_at, record.expires_at);
+    if (record.revoked_at) existing->revoked = true;
+    return;
+  }
   auto session = std::make_shared<Session>();
   session->id = record.id;
   session->token_hash = record.token_hash;
@@ -14,9 +27,14 @@ void SessionRegistry::add(store::SessionRecord const& record) {
   session->revoked = record.revoked_at.has_value();
 
   std::unique_lock lock(mutex_);
+  if (by_id_.contains(session->id)) return;  // added meanwhile by another thread
   by_hash_[session->token_hash] = session;
   by_id_[session->id] = session;
   by_principal_.emplace(session->principal_id, session);
+}
+
+void SessionRegistry::extend(std::string const& id, UnixSeconds expires_at) {
+  if (SessionPtr session = find_by_id(id); session && !session->revoked.load()) raise_to(session->expires_at, expires_at);
 }
 
 SessionPtr SessionRegistry::find_by_token_hash(crypto::Sha256Digest const& hash) const {

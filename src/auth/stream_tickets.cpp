@@ -26,6 +26,11 @@ std::optional<std::string> StreamTickets::redeem(std::string_view ticket, UnixSe
   return std::move(entry.credential_id);
 }
 
+void StreamTickets::hold(crypto::Sha256Digest const& hash, std::string credential_id, UnixSeconds expires_at) {
+  std::lock_guard lock(mutex_);
+  tickets_[hash] = Entry{std::move(credential_id), expires_at};
+}
+
 void StreamTickets::purge_expired(UnixSeconds now) {
   std::lock_guard lock(mutex_);
   for (auto it = tickets_.begin(); it != tickets_.end();) it = it->second.expires_at <= now ? tickets_.erase(it) : std::next(it);

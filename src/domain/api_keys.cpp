@@ -26,9 +26,16 @@ boost::asio::awaitable<MintedApiKey> ApiKeys::create(std::string const& user_id,
   if (lifetime) record.expires_at = record.created_at + *lifetime;
   co_await db_.write([&](store::Tx& tx) {
     store::insert_api_key(tx, record);
-    apply_on_commit(tx, changes_, ApiKeyCreated{record});
+    changes_.record(tx, ApiKeyCreated{record});
   });
   co_return MintedApiKey{std::move(minted.text), std::move(record)};
+}
+
+boost::asio::awaitable<bool> ApiKeys::load(crypto::Sha256Digest const& key_hash) {
+  auto record = co_await db_.read([&](store::Tx& tx) { return store::find_api_key_by_hash(tx, key_hash); });
+  if (!record) co_return false;
+  registry_.add(*record);
+  co_return true;
 }
 
 boost::asio::awaitable<void> ApiKeys::revoke(std::string const& user_id, std::string const& key_id) {
@@ -36,7 +43,7 @@ boost::asio::awaitable<void> ApiKeys::revoke(std::string const& user_id, std::st
   // Another user's key is indistinguishable from a missing one.
   if (!key || key->user_id != user_id) throw Failure(ErrorCode::api_key_not_found);
   co_await db_.write([&](store::Tx& tx) {
-    if (store::deactivate_api_key(tx, key_id, user_id, now_unix())) apply_on_commit(tx, changes_, ApiKeyRevoked{key_id});
+    if (store::deactivate_api_key(tx, key_id, user_id, now_unix())) changes_.record(tx, ApiKeyRevoked{key_id});
   });
 }
 

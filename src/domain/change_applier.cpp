@@ -1,6 +1,7 @@
 #include "gatehouse/domain/change_applier.hpp"
 
 #include "gatehouse/metrics/instruments.hpp"
+#include "gatehouse/store/change_store.hpp"
 
 namespace gatehouse::domain {
 
@@ -26,6 +27,9 @@ void ChangeApplier::apply(Change const& change) {
                    }
                  },
                  [this](SessionsPurged const& c) { sessions_.erase(c.session_ids); },
+                 [this](SessionsExtended const& c) {
+                   for (auto const& [id, expires_at] : c.expiries) sessions_.extend(id, expires_at);
+                 },
                  [this](ApiKeyCreated const& c) { keys_.add(c.key); },
                  [this](ApiKeyRevoked const& c) {
                    if (auto key = keys_.deactivate(c.key_id)) {
@@ -37,8 +41,17 @@ void ChangeApplier::apply(Change const& change) {
              change);
 }
 
-void apply_on_commit(store::Tx& tx, ChangeApplier& applier, Change change) {
-  tx.on_commit([&applier, change = std::move(change)] { applier.apply(change); });
+void ChangeApplier::record(store::Tx& tx, Change change) {
+  bool const event = std::holds_alternative<EventCommitted>(change);
+  if (publishes()) {
+    store::append_change(tx, node_id_, encode(change), now_unix());
+    if (event) return;  // delivered from the feed, on this node too
+  }
+  tx.on_commit([this, change = std::move(change)] { apply(change); });
+}
+
+void ChangeApplier::record_for_other_nodes(store::Tx& tx, Change const& change) {
+  if (publishes()) store::append_change(tx, node_id_, encode(change), now_unix());
 }
 
 }  // namespace gatehouse::domain

@@ -16,7 +16,7 @@ boost::asio::awaitable<Rebound> Devices::rebind(std::string const& device_id, Re
     }
     auto result = store::rebind_device(tx, device_id, user_id, now);
     if (!result.revoked_session_ids.empty()) {
-      apply_on_commit(tx, changes_, SessionsRevoked{std::move(result.revoked_session_ids)});
+      changes_.record(tx, SessionsRevoked{std::move(result.revoked_session_ids)});
     }
     return Rebound{result.outcome, result.moved, std::move(user_id)};
   });

@@ -22,7 +22,7 @@ boost::asio::awaitable<store::EventRecord> Research::post_event(std::string cons
                                                                 std::string const& event, std::string const& data_json) {
   auto const result = co_await db_.write([&](store::Tx& tx) {
     auto appended = store::append_event(tx, id, owner_id, event, data_json, now_unix());
-    if (auto const* e = std::get_if<store::EventRecord>(&appended)) apply_on_commit(tx, changes_, EventCommitted{*e});
+    if (auto const* e = std::get_if<store::EventRecord>(&appended)) changes_.record(tx, EventCommitted{*e});
     return appended;
   });
   if (auto const* refusal = std::get_if<store::AppendRefusal>(&result)) {

@@ -22,7 +22,7 @@ store::SessionRecord Sessions::insert(store::Tx& tx, store::PrincipalRecord cons
   record.expires_at = now + options_.ttl;
   record.user_agent = user_agent;
   store::insert_session(tx, record);
-  apply_on_commit(tx, changes_, SessionMinted{record});
+  changes_.record(tx, SessionMinted{record});
   return record;
 }
 
@@ -61,7 +61,7 @@ boost::asio::awaitable<std::size_t> Sessions::revoke(std::vector<std::string> id
   if (ids.empty()) co_return 0;
   co_return co_await db_.write([&](store::Tx& tx) {
     std::size_t const n = store::revoke_sessions(tx, ids, now_unix());
-    apply_on_commit(tx, changes_, SessionsRevoked{ids});
+    changes_.record(tx, SessionsRevoked{ids});
     return n;
   });
 }
@@ -77,18 +77,28 @@ boost::asio::awaitable<void> Sessions::revoke_one(std::string const& principal_i
 
 boost::asio::awaitable<std::size_t> Sessions::revoke_all(std::string const& principal_id,
                                                          std::optional<std::string> keep, UnixSeconds now) {
-  std::vector<std::string> ids;
-  for (auto const& x : registry_.of_principal(principal_id)) {
-    if (x->live(now) && (!keep || x->id != *keep)) ids.push_back(x->id);
-  }
-  co_return co_await revoke(std::move(ids));
+  co_return co_await db_.write([&](store::Tx& tx) {
+    auto ids = store::live_session_ids(tx, principal_id, now);
+    if (keep) std::erase(ids, *keep);
+    if (ids.empty()) return std::size_t{0};
+    std::size_t const n = store::revoke_sessions(tx, ids, now_unix());
+    changes_.record(tx, SessionsRevoked{std::move(ids)});
+    return n;
+  });
+}
+
+boost::asio::awaitable<bool> Sessions::load(crypto::Sha256Digest const& token_hash) {
+  auto record = co_await db_.read([&](store::Tx& tx) { return store::find_session_by_token_hash(tx, token_hash); });
+  if (!record) co_return false;
+  registry_.add(*record);
+  co_return true;
 }
 
 boost::asio::awaitable<std::size_t> Sessions::purge(UnixSeconds cutoff) {
   co_return co_await db_.write([&](store::Tx& tx) {
     auto ids = store::purge_sessions(tx, cutoff);
     std::size_t const n = ids.size();
-    if (n > 0) apply_on_commit(tx, changes_, SessionsPurged{std::move(ids)});
+    if (n > 0) changes_.record(tx, SessionsPurged{std::move(ids)});
     return n;
   });
 }

@@ -1,5 +1,6 @@
 #include "gatehouse/domain/storage.hpp"
 
+#include "gatehouse/store/change_store.hpp"
 #include "gatehouse/store/readiness_store.hpp"
 #include "gatehouse/util/log.hpp"
 
@@ -19,6 +20,10 @@ boost::asio::awaitable<bool> Storage::writable() {
     log::warn("readiness: database write failed", {{"error", e.what()}});
     co_return false;
   }
+}
+
+boost::asio::awaitable<std::size_t> Storage::purge_changes(UnixSeconds cutoff) {
+  co_return co_await db_.write([&](store::Tx& tx) { return store::purge_changes(tx, cutoff); });
 }
 
 boost::asio::awaitable<store::BackupResult> Storage::backup(std::filesystem::path const& destination, bool overwrite) {

@@ -19,12 +19,9 @@ void insert_api_key(Tx& tx, ApiKeyRecord const& k) {
       .run();
 }
 
-std::vector<ApiKeyRecord> load_api_keys(Tx& tx) {
-  auto q = tx.query(
-      "SELECT id, user_id, name, scopes, key_hash, tail, active, created_at, expires_at, last_used_at "
-      "FROM api_keys ORDER BY created_at, rowid",
-      "SELECT id, user_id, name, scopes, key_hash, tail, active, created_at, expires_at, last_used_at "
-      "FROM api_keys ORDER BY created_at, ord");
+namespace {
+
+std::vector<ApiKeyRecord> read_keys(Query& q) {
   std::vector<ApiKeyRecord> out;
   while (q.next()) {
     ApiKeyRecord k;
@@ -43,6 +40,27 @@ std::vector<ApiKeyRecord> load_api_keys(Tx& tx) {
     out.push_back(std::move(k));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<ApiKeyRecord> load_api_keys(Tx& tx) {
+  auto q = tx.query(
+      "SELECT id, user_id, name, scopes, key_hash, tail, active, created_at, expires_at, last_used_at "
+      "FROM api_keys ORDER BY created_at, rowid",
+      "SELECT id, user_id, name, scopes, key_hash, tail, active, created_at, expires_at, last_used_at "
+      "FROM api_keys ORDER BY created_at, ord");
+  return read_keys(q);
+}
+
+std::optional<ApiKeyRecord> find_api_key_by_hash(Tx& tx, crypto::Sha256Digest const& hash) {
+  auto q = tx.query(
+      "SELECT id, user_id, name, scopes, key_hash, tail, active, created_at, expires_at, last_used_at "
+      "FROM api_keys WHERE key_hash = ?1");
+  q.bind_blob(1, std::span<unsigned char const>(hash));
+  auto rows = read_keys(q);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
 }
 
 bool deactivate_api_key(Tx& tx, std::string const& id, std::string const& user_id, UnixSeconds now) {

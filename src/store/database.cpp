@@ -38,6 +38,12 @@ std::optional<std::int64_t> Query::opt_int64(int col) const {
   return int64(col);
 }
 
+void Database::listen(std::string_view) { throw DbError(false, "notifications need PostgreSQL"); }
+
+bool Database::wait_for_notification(std::chrono::milliseconds) {
+  throw DbError(false, "notifications need PostgreSQL");
+}
+
 DatabaseLocation DatabaseLocation::parse(std::string_view text) {
   DatabaseLocation location;
   if (text.starts_with("postgresql://") || text.starts_with("postgres://")) {

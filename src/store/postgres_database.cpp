@@ -4,9 +4,11 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
-#include <thread>
 #include <vector>
 
 namespace gatehouse::store {
@@ -189,6 +191,33 @@ bool PostgresDatabase::ensure_connected() {
     log::warn("database unreachable", {{"error", e.what()}, {"retry_in_ms", static_cast<std::int64_t>(backoff_.count())}});
     return false;
   }
+}
+
+bool PostgresDatabase::connected() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+
+void PostgresDatabase::listen(std::string_view channel) { exec("LISTEN " + std::string(channel)); }
+
+bool PostgresDatabase::wait_for_notification(std::chrono::milliseconds timeout) {
+  auto drain = [this] {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  };
+  if (drain()) return true;
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  if (fd.fd < 0) throw DbError(true, "connection to PostgreSQL lost");
+  int const ready = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+  if (ready < 0) return false;  // interrupted: the caller waits again
+  if (ready == 0) return false;
+  if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn_);
+    if (auto const nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
+    throw DbError(true, "connection to PostgreSQL lost: " + message);
+  }
+  return drain();
 }
 
 void PostgresDatabase::fail(PGresult* result, std::string_view context) {

@@ -30,6 +30,9 @@ class PostgresDatabase final : public Database {
   void lock_for_migrations() override;
   void unlock_after_migrations() override;
   bool ensure_connected() override;
+  bool connected() const override;
+  void listen(std::string_view channel) override;
+  bool wait_for_notification(std::chrono::milliseconds timeout) override;
 
   // Runs a statement with parameters; the caller owns the result (PQclear). Throws DbError.
   pg_result* run(std::string const& sql, int count, unsigned const* types, char const* const* values,

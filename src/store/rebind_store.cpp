@@ -44,8 +44,17 @@ std::int64_t move_secrets(Tx& tx, std::string const& from, std::string const& to
 RebindResult rebind_device(Tx& tx, std::string const& device_id, std::string const& user_principal_id,
                            UnixSeconds now) {
   RebindResult result;
-  auto anonymous = find_anonymous_principal(tx, device_id);
-  if (!anonymous) return result;
+  // Two rebinds of one device at once (on two nodes, PostgreSQL) meet here: the second waits for
+  // the first to commit, then finds the device bound. SQLite's write lock already serialises them.
+  std::optional<std::string> anonymous_id;
+  {
+    auto q = tx.query("SELECT id FROM principals WHERE device_id = ?1",
+                      "SELECT id FROM principals WHERE device_id = ?1 FOR UPDATE");
+    q.bind(1, device_id);
+    if (q.next()) anonymous_id = q.text(0);
+  }
+  if (!anonymous_id) return result;
+  std::string const& anonymous = *anonymous_id;
 
   std::optional<std::string> bound_to;
   {
@@ -58,7 +67,7 @@ RebindResult rebind_device(Tx& tx, std::string const& device_id, std::string con
     return result;
   }
 
-  result.moved = move_plain_rows(tx, anonymous->id, user_principal_id) + move_secrets(tx, anonymous->id, user_principal_id);
+  result.moved = move_plain_rows(tx, anonymous, user_principal_id) + move_secrets(tx, anonymous, user_principal_id);
   if (!bound_to) {
     tx.query(
           "INSERT INTO device_bindings (device_id, user_principal_id, first_rebound_at, last_rebound_at) "
@@ -73,7 +82,7 @@ RebindResult rebind_device(Tx& tx, std::string const& device_id, std::string con
     result.outcome = RebindOutcome::nothing_new;
   }
   // The device now belongs to the user: its anonymous sessions (and their streams) end.
-  result.revoked_session_ids = live_session_ids(tx, anonymous->id, now);
+  result.revoked_session_ids = live_session_ids(tx, anonymous, now);
   revoke_sessions(tx, result.revoked_session_ids, now);
   return result;
 }

@@ -31,12 +31,8 @@ void read_session_fields(Query& q, int first, SessionRecord& s) {
   s.user_agent = q.opt_text(first + 5);
 }
 
-}  // namespace
-
-std::vector<SessionRecord> load_sessions(Tx& tx) {
-  auto q = tx.query(
-      "SELECT s.id, s.token_hash, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent "
-      "FROM sessions s JOIN principals p ON p.id = s.principal_id");
+// Rows of "SELECT s.id, s.token_hash, <read_session_fields' columns> ...".
+std::vector<SessionRecord> read_full_sessions(Query& q) {
   std::vector<SessionRecord> out;
   while (q.next()) {
     SessionRecord s;
@@ -48,6 +44,25 @@ std::vector<SessionRecord> load_sessions(Tx& tx) {
     out.push_back(std::move(s));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<SessionRecord> load_sessions(Tx& tx) {
+  auto q = tx.query(
+      "SELECT s.id, s.token_hash, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent "
+      "FROM sessions s JOIN principals p ON p.id = s.principal_id");
+  return read_full_sessions(q);
+}
+
+std::optional<SessionRecord> find_session_by_token_hash(Tx& tx, crypto::Sha256Digest const& hash) {
+  auto q = tx.query(
+      "SELECT s.id, s.token_hash, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent "
+      "FROM sessions s JOIN principals p ON p.id = s.principal_id WHERE s.token_hash = ?1");
+  q.bind_blob(1, std::span<unsigned char const>(hash));
+  auto rows = read_full_sessions(q);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
 }
 
 std::size_t revoke_sessions(Tx& tx, std::vector<std::string> const& ids, UnixSeconds now) {

@@ -25,13 +25,29 @@ FormattedEvent format_event(store::EventRecord const& e) {
   return f;
 }
 
-EventHub::SubscriptionId EventHub::subscribe(std::string const& research_id, std::shared_ptr<Outbox> outbox,
-                                             Format format, std::int64_t after_seq) {
+std::optional<EventHub::SubscriptionId> EventHub::subscribe(std::string const& research_id,
+                                                            std::shared_ptr<Outbox> outbox, Format format,
+                                                            std::int64_t after_seq) {
   std::lock_guard lock(mutex_);
+  std::int64_t last_seq = after_seq;
+  if (auto it = recent_.find(research_id); it != recent_.end() && !it->second.ring.empty()) {
+    auto const& ring = it->second.ring;
+    if (ring.back().seq > after_seq) {
+      if (ring.front().seq > after_seq + 1) return std::nullopt;  // published beyond what the ring holds
+      for (auto const& e : ring) {
+        if (e.seq > after_seq) outbox->push(e.item(format));
+      }
+      last_seq = ring.back().seq;
+    }
+  }
   SubscriptionId const id = next_id_++;
-  by_research_[research_id].push_back(Subscriber{id, outbox, format, after_seq});
+  by_research_[research_id].push_back(Subscriber{id, outbox, format, last_seq});
   ++count_;
   return id;
+}
+
+void EventHub::forget_quiet_items(std::chrono::steady_clock::time_point now) {
+  std::erase_if(recent_, [now](auto const& entry) { return now - entry.second.published_at > recent_for; });
 }
 
 void EventHub::unsubscribe(std::string const& research_id, SubscriptionId id) {
@@ -47,10 +63,21 @@ void EventHub::unsubscribe(std::string const& research_id, SubscriptionId id) {
 
 void EventHub::publish(store::EventRecord const& event) {
   published_.fetch_add(1, std::memory_order_relaxed);
+  FormattedEvent const formatted = format_event(event);
+  auto const now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
+  if (++publishes_since_sweep_ >= 4096) {
+    publishes_since_sweep_ = 0;
+    forget_quiet_items(now);
+  }
+  auto& recent = recent_[event.research_id];
+  if (recent.ring.empty() || event.seq > recent.ring.back().seq) {
+    recent.ring.push_back(formatted);
+    if (recent.ring.size() > ring_size) recent.ring.pop_front();
+  }
+  recent.published_at = now;
   auto it = by_research_.find(event.research_id);
   if (it == by_research_.end()) return;
-  FormattedEvent const formatted = format_event(event);
   std::uint64_t delivered = 0;
   auto& subs = it->second;
   for (auto& sub : subs) {

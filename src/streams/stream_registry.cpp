@@ -50,10 +50,18 @@ void StreamRegistry::close_credential(std::string const& credential_id, CloseRea
 }
 
 void StreamRegistry::close_all(CloseReason reason) {
-  std::vector<std::shared_ptr<Outbox>> targets;
   {
     std::lock_guard lock(mutex_);
     if (closed_ == CloseReason::none) closed_ = reason;
+  }
+  // A stream registering from here on is closed by add(); those already in are closed here.
+  close_open(reason);
+}
+
+void StreamRegistry::close_open(CloseReason reason) {
+  std::vector<std::shared_ptr<Outbox>> targets;
+  {
+    std::lock_guard lock(mutex_);
     for (auto const& [id, entry] : streams_) {
       if (auto outbox = entry.outbox.lock()) targets.push_back(std::move(outbox));
     }

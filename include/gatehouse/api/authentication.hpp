@@ -7,7 +7,10 @@
 #include "gatehouse/api/route_access.hpp"
 #include "gatehouse/api/services.hpp"
 #include "gatehouse/auth/caller.hpp"
+#include "gatehouse/auth/credential_misses.hpp"
 #include "gatehouse/auth/credentials.hpp"
+
+#include <boost/asio/awaitable.hpp>
 
 namespace gatehouse::api {
 
@@ -20,7 +23,16 @@ auth::Caller authenticate(Services const& s, Request const& req, auth::Credentia
 
 // The caller `access` admits (any access but open). Throws Failure: the credential's refusal,
 // missing_scope, requires_session (an API key where the session itself is acted on),
-// requires_signed_in_user.
+// requires_signed_in_user. With several nodes it may throw auth::NotInMemory instead: call
+// look_up, then admit again.
 auth::Caller admit(Services const& s, Request const& req, RouteAccess access);
+
+// Several nodes: looks the missing credential up in the database (one read) and brings it into
+// memory, or remembers briefly that it is not there.
+boost::asio::awaitable<void> look_up(Services const& s, auth::NotInMemory const& missing);
+
+// authenticate(), looking a credential another node issued up when memory does not have it yet.
+boost::asio::awaitable<auth::Caller> authenticate_anywhere(Services const& s, Request const& req,
+                                                           auth::Credential const& credential);
 
 }  // namespace gatehouse::api

@@ -5,7 +5,7 @@
 #include "gatehouse/api/client_limits.hpp"
 #include "gatehouse/auth/authenticator.hpp"
 #include "gatehouse/auth/session_extender.hpp"
-#include "gatehouse/auth/stream_tickets.hpp"
+#include "gatehouse/domain/change_tailer.hpp"
 #include "gatehouse/domain/domain.hpp"
 
 namespace gatehouse::auth {
@@ -22,10 +22,10 @@ struct Services {
   RouteOptions options;
   domain::Domain& domain;
   auth::Authenticator const& authenticator;
-  auth::StreamTickets& tickets;
   auth::SessionExtender& extender;
   ClientLimits& limits;
   auth::JwksProvider const* jwks = nullptr;  // null without --jwks-url
+  domain::ChangeTailer const* changes_feed = nullptr;  // null on one node (SQLite)
 };
 
 }  // namespace gatehouse::api

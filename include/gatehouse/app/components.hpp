@@ -14,6 +14,7 @@
 #include "gatehouse/auth/stream_tickets.hpp"
 #include "gatehouse/crypto/secret_box.hpp"
 #include "gatehouse/domain/change_applier.hpp"
+#include "gatehouse/domain/change_tailer.hpp"
 #include "gatehouse/domain/domain.hpp"
 #include "gatehouse/store/db_executor.hpp"
 #include "gatehouse/streams/event_hub.hpp"
@@ -28,6 +29,7 @@ namespace gatehouse::app {
 struct ComponentOptions {
   store::DatabaseOptions database;
   bool start_jwks = true;  // false: the JWKS provider exists but fetches nothing until start()
+  bool start_tailer = true;  // several nodes: follow the other nodes' changes from the start
 };
 
 // Declaration order is construction order: each member is built from those above it, and
@@ -39,6 +41,7 @@ struct Components {
   Components(Components const&) = delete;
   Components& operator=(Components const&) = delete;
 
+  std::string node_id;
   crypto::SecretBox secret_box;
   auth::SessionRegistry sessions;
   auth::ApiKeyRegistry api_keys;
@@ -54,6 +57,12 @@ struct Components {
   domain::Domain domain;
   api::ClientLimits limits;
   api::Services services;
+  std::unique_ptr<domain::ChangeTailer> tailer;  // several nodes (PostgreSQL) only
+
+  bool several_nodes() const { return db.engine() == store::Engine::postgresql; }
 };
+
+// --node-id, or the host name and the listen port.
+std::string node_id_of(Config const& config);
 
 }  // namespace gatehouse::app

@@ -34,6 +34,7 @@ using ApiKeyPtr = std::shared_ptr<ApiKey>;
 
 class ApiKeyRegistry {
  public:
+  // Idempotent, like SessionRegistry::add.
   void add(store::ApiKeyRecord const& record);
 
   ApiKeyPtr find_by_hash(crypto::Sha256Digest const& hash) const;

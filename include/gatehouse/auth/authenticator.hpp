@@ -7,6 +7,7 @@
 #include "gatehouse/auth/api_key_registry.hpp"
 #include "gatehouse/auth/api_key_usage.hpp"
 #include "gatehouse/auth/caller.hpp"
+#include "gatehouse/auth/credential_misses.hpp"
 #include "gatehouse/auth/credentials.hpp"
 #include "gatehouse/auth/jwks_provider.hpp"
 #include "gatehouse/auth/jwt_verifier.hpp"
@@ -31,6 +32,10 @@ struct AuthenticatorParts {
 struct AuthenticatorOptions {
   std::string api_key_prefix = "gk_";
   JwtPolicy jwt;
+  // Several nodes: a session token, API key or ticket missing from memory may have been minted
+  // on another node a moment ago; say NotInMemory (once per credential in a while) instead of
+  // refusing, so that the caller can look it up.
+  bool misses_may_be_elsewhere = false;
 };
 
 class Authenticator {
@@ -55,9 +60,16 @@ class Authenticator {
 
   std::string_view api_key_prefix() const { return options_.api_key_prefix; }
 
+  // What a lookup after NotInMemory did not find: refused from memory for a moment.
+  void note_not_found(crypto::Sha256Digest const& hash, UnixSeconds now) const { misses_.note(hash, now); }
+
  private:
   AuthenticatorParts parts_;
   AuthenticatorOptions options_;
+  mutable CredentialMisses misses_;
+
+  // Throws NotInMemory when a miss may be a credential minted elsewhere not yet heard of.
+  void check_elsewhere(CredentialKind kind, crypto::Sha256Digest const& hash, UnixSeconds now) const;
 
   Caller session_caller(std::string_view token, std::string_view use_api_key, UnixSeconds now) const;
   Caller api_key_caller(std::string_view key, UnixSeconds now) const;

@@ -9,7 +9,10 @@ namespace gatehouse::auth {
 
 class SessionExtender {
  public:
-  SessionExtender(store::DbExecutor& db, UnixSeconds ttl);
+  // also: runs in each batch's transaction after the rows are written (with several nodes, the
+  // change that tells the others).
+  using BatchHook = std::function<void(store::Tx&, store::WriteBehind::Batch const&)>;
+  SessionExtender(store::DbExecutor& db, UnixSeconds ttl, BatchHook also = {});
 
   // Never shortens; a revoked session is left alone.
   void extend(Session& session, UnixSeconds now);

@@ -34,18 +34,12 @@ struct Session {
 
 using SessionPtr = std::shared_ptr<Session>;
 
-struct DigestHash {
-  std::size_t operator()(crypto::Sha256Digest const& d) const noexcept {
-    // SHA-256 output is uniform: its first bytes are already a good hash.
-    std::size_t h;
-    static_assert(sizeof h <= sizeof d);
-    __builtin_memcpy(&h, d.data(), sizeof h);
-    return h;
-  }
-};
+using crypto::DigestHash;
 
 class SessionRegistry {
  public:
+  // Idempotent: a session already known keeps its entry (a later expiry and a revocation in
+  // the record still apply), so the same change may arrive twice (from another node, say).
   void add(store::SessionRecord const& record);
 
   SessionPtr find_by_token_hash(crypto::Sha256Digest const& hash) const;
@@ -57,6 +51,8 @@ class SessionRegistry {
   std::vector<SessionPtr> revoke(std::vector<std::string> const& ids);
   // Forgets purged sessions entirely.
   void erase(std::vector<std::string> const& ids);
+  // Moves a known session's expiry to at least expires_at (another node's stream kept it alive).
+  void extend(std::string const& id, UnixSeconds expires_at);
 
   std::size_t size() const;
 

@@ -23,6 +23,9 @@ class StreamTickets {
   // The credential id the ticket was issued for, once; nullopt when unknown, used or expired.
   std::optional<std::string> redeem(std::string_view ticket, UnixSeconds now);
 
+  // A ticket this node took from the shared table (several nodes), to be redeemed next.
+  void hold(crypto::Sha256Digest const& hash, std::string credential_id, UnixSeconds expires_at);
+
   void purge_expired(UnixSeconds now);
 
  private:

@@ -27,7 +27,7 @@ struct MintedApiKey {
 
 class ApiKeys {
  public:
-  ApiKeys(store::DbExecutor& db, ChangeApplier& changes, auth::ApiKeyRegistry const& registry, ApiKeyOptions options)
+  ApiKeys(store::DbExecutor& db, ChangeApplier& changes, auth::ApiKeyRegistry& registry, ApiKeyOptions options)
       : db_(db), changes_(changes), registry_(registry), options_(std::move(options)) {}
 
   // Throws Failure(invalid_body) when the user already holds the maximum of active keys.
@@ -39,10 +39,13 @@ class ApiKeys {
   // not the user's.
   boost::asio::awaitable<void> revoke(std::string const& user_id, std::string const& key_id);
 
+  // Several nodes: brings a key created elsewhere into memory; false when there is none.
+  boost::asio::awaitable<bool> load(crypto::Sha256Digest const& key_hash);
+
  private:
   store::DbExecutor& db_;
   ChangeApplier& changes_;
-  auth::ApiKeyRegistry const& registry_;
+  auth::ApiKeyRegistry& registry_;
   ApiKeyOptions options_;
 };
 

@@ -6,7 +6,10 @@
 #include "gatehouse/store/api_key_store.hpp"
 #include "gatehouse/store/records.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -23,6 +26,10 @@ struct SessionsRevoked {
 struct SessionsPurged {
   std::vector<std::string> session_ids;
 };
+// Streams kept these sessions alive (written behind, once a second): their new expiries.
+struct SessionsExtended {
+  std::vector<std::pair<std::string, UnixSeconds>> expiries;
+};
 struct ApiKeyCreated {
   store::ApiKeyRecord key;
 };
@@ -33,6 +40,13 @@ struct EventCommitted {
   store::EventRecord event;
 };
 
-using Change = std::variant<SessionMinted, SessionsRevoked, SessionsPurged, ApiKeyCreated, ApiKeyRevoked, EventCommitted>;
+using Change = std::variant<SessionMinted, SessionsRevoked, SessionsPurged, SessionsExtended, ApiKeyCreated,
+                            ApiKeyRevoked, EventCommitted>;
+
+// A change as the other nodes read it (the changes table's body): JSON with a "type" and the
+// change's fields, token hashes in base64url. decode gives nullopt for a body it cannot read
+// (a newer node's change type, say), which the reader skips.
+std::string encode(Change const& change);
+std::optional<Change> decode(std::string_view body);
 
 }  // namespace gatehouse::domain

@@ -9,24 +9,32 @@
 #include "gatehouse/domain/secrets.hpp"
 #include "gatehouse/domain/sessions.hpp"
 #include "gatehouse/domain/storage.hpp"
+#include "gatehouse/domain/tickets.hpp"
+#include "gatehouse/auth/credential_misses.hpp"
 
 namespace gatehouse::domain {
 
 struct DomainParts {
   store::DbExecutor& db;
   ChangeApplier& changes;
-  auth::SessionRegistry const& sessions;
-  auth::ApiKeyRegistry const& keys;
+  auth::SessionRegistry& sessions;
+  auth::ApiKeyRegistry& keys;
+  auth::StreamTickets& tickets;
   crypto::SecretBox const& secret_box;
 };
 
 struct DomainOptions {
   SessionOptions sessions;
   ApiKeyOptions api_keys;
+  bool several_nodes = false;  // PostgreSQL: state that every node must see goes through the database
 };
 
 struct Domain {
   Domain(DomainParts parts, DomainOptions options);
+
+  // Several nodes: brings the credential another node issued into memory (one read); false when
+  // the database has none.
+  boost::asio::awaitable<bool> load_credential(auth::NotInMemory const& missing);
 
   Sessions sessions;
   ApiKeys api_keys;
@@ -35,6 +43,7 @@ struct Domain {
   Secrets secrets;
   Principals principals;
   Storage storage;
+  Tickets tickets;
 };
 
 }  // namespace gatehouse::domain

@@ -34,7 +34,7 @@ struct SessionView {
 
 class Sessions {
  public:
-  Sessions(store::DbExecutor& db, ChangeApplier& changes, auth::SessionRegistry const& registry, SessionOptions options)
+  Sessions(store::DbExecutor& db, ChangeApplier& changes, auth::SessionRegistry& registry, SessionOptions options)
       : db_(db), changes_(changes), registry_(registry), options_(options) {}
 
   UnixSeconds ttl() const { return options_.ttl; }
@@ -54,7 +54,8 @@ class Sessions {
   // One of the principal's live sessions. Throws Failure(session_not_found) for anything else.
   boost::asio::awaitable<void> revoke_one(std::string const& principal_id, std::string const& session_id,
                                           UnixSeconds now);
-  // Every live session of the principal but `keep` (none kept when nullopt).
+  // Every live session of the principal but `keep` (none kept when nullopt), as the database
+  // knows them (with several nodes, memory may not have heard of one minted a moment ago).
   boost::asio::awaitable<std::size_t> revoke_all(std::string const& principal_id, std::optional<std::string> keep,
                                                  UnixSeconds now);
 
@@ -67,10 +68,13 @@ class Sessions {
   // Operators: one session by id, live or not (nullptr when unknown).
   auth::SessionPtr find(std::string const& session_id) const { return registry_.find_by_id(session_id); }
 
+  // Several nodes: brings a session minted elsewhere into memory; false when there is none.
+  boost::asio::awaitable<bool> load(crypto::Sha256Digest const& token_hash);
+
  private:
   store::DbExecutor& db_;
   ChangeApplier& changes_;
-  auth::SessionRegistry const& registry_;
+  auth::SessionRegistry& registry_;
   SessionOptions options_;
 
   store::SessionRecord insert(store::Tx& tx, store::PrincipalRecord const& principal, crypto::Sha256Digest const& hash,

@@ -6,6 +6,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "gatehouse/util/clock.hpp"
+
 #include <filesystem>
 
 namespace gatehouse::domain {
@@ -17,6 +19,10 @@ class Storage {
   // A committed write, not a read: a full disk, a read-only file or a stuck write lock all let
   // reads through while every sign-in fails. False (and logged) when it does not commit.
   boost::asio::awaitable<bool> writable();
+
+  // Several nodes: forgets changes older than cutoff (every node has read them by then, or will
+  // reload from the tables). Returns how many.
+  boost::asio::awaitable<std::size_t> purge_changes(UnixSeconds cutoff);
 
   // Throws Failure: backup_destination_exists, backup_failed.
   boost::asio::awaitable<store::BackupResult> backup(std::filesystem::path const& destination, bool overwrite);

@@ -24,6 +24,8 @@ void insert_api_key(Tx& tx, ApiKeyRecord const& key);
 
 // Every key (active or not): the in-memory key registry is rebuilt from this at start.
 std::vector<ApiKeyRecord> load_api_keys(Tx& tx);
+// One key by the hash of its text (active or not).
+std::optional<ApiKeyRecord> find_api_key_by_hash(Tx& tx, crypto::Sha256Digest const& hash);
 
 // Deactivates the user's key; false when it is not theirs or already inactive.
 bool deactivate_api_key(Tx& tx, std::string const& id, std::string const& user_id, UnixSeconds now);

@@ -137,6 +137,13 @@ class Database {
   // A lost connection is reopened here before the next unit of work (PostgreSQL); false while
   // the database cannot be reached.
   virtual bool ensure_connected() { return true; }
+  virtual bool connected() const { return true; }
+
+  // Notifications between nodes (PostgreSQL's LISTEN/NOTIFY): subscribes this connection to a
+  // channel, and waits up to `timeout` for a notification (true) or none (false). Throws DbError
+  // when the connection is lost. Not supported on SQLite (throws).
+  virtual void listen(std::string_view channel);
+  virtual bool wait_for_notification(std::chrono::milliseconds timeout);
 
   // SQLite's handle, for what this interface does not cover (the online backup); null for
   // other engines.

@@ -8,6 +8,10 @@ namespace gatehouse::store {
 
 void insert_session(Tx& tx, SessionRecord const& session);
 
+// The session of a token hash (live or not), with its principal's kind: how a node finds a
+// session another node minted before the change reached it.
+std::optional<SessionRecord> find_session_by_token_hash(Tx& tx, crypto::Sha256Digest const& hash);
+
 // Every session not yet purged (live, expired or revoked), with its principal's kind: the
 // in-memory registry is rebuilt from this at start.
 std::vector<SessionRecord> load_sessions(Tx& tx);

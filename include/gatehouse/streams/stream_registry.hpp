@@ -27,8 +27,10 @@ class StreamRegistry {
                                  Kind kind);
 
   void close_credential(std::string const& credential_id, CloseReason reason);
-  // Closes every stream, and every one registered from now on.
+  // Closes every stream, and every one registered from now on (shutdown).
   void close_all(CloseReason reason);
+  // Closes the streams open now; later ones register as usual.
+  void close_open(CloseReason reason);
 
   std::size_t count(Kind kind) const;
 
