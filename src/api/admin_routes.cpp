@@ -107,7 +107,9 @@ boost::asio::awaitable<Response> revoke_session(Services& s, PathParams const& p
 
 boost::asio::awaitable<Response> revoke_principal(Services& s, PathParams const& params) {
   std::string const principal_id(params[0]);
-  if (!(co_await s.domain.principals.find(principal_id))) throw Failure(ErrorCode::principal_not_found);
+  // A named result, not co_await inside the condition: GCC 12 miscompiles some of those.
+  auto const principal = co_await s.domain.principals.find(principal_id);
+  if (!principal) throw Failure(ErrorCode::principal_not_found);
   std::size_t const n = co_await s.domain.sessions.revoke_all(principal_id, std::nullopt, now_unix());
   log::info("admin: sessions revoked", {{"principal_id", principal_id}, {"revoked", n}});
   co_return json_response(200, boost::json::object{{"revoked", n}});

@@ -51,7 +51,8 @@ auth::Caller admit(Services const& s, Request const& req, RouteAccess access) {
 }
 
 boost::asio::awaitable<void> look_up(Services const& s, auth::NotInMemory const& missing) {
-  if (!(co_await s.domain.load_credential(missing))) s.authenticator.note_not_found(missing.hash, now_unix());
+  bool const found = co_await s.domain.load_credential(missing);
+  if (!found) s.authenticator.note_not_found(missing.hash, now_unix());
 }
 
 boost::asio::awaitable<auth::Caller> authenticate_anywhere(Services const& s, Request const& req,

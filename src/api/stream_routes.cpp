@@ -32,7 +32,8 @@ boost::asio::awaitable<Response> research_events(Services& s, Request const& req
   auth::Caller caller = req.caller();
   std::int64_t const after = last_event_id(req);
   std::string research_id(params[0]);
-  if (!(co_await s.domain.research.find(research_id, caller.principal_id()))) throw Failure(ErrorCode::research_not_found);
+  auto const item = co_await s.domain.research.find(research_id, caller.principal_id());
+  if (!item) throw Failure(ErrorCode::research_not_found);
   extend_on_connect(s, caller);
   Response r;
   r.upgrade = std::make_shared<StreamUpgrade const>(

@@ -71,7 +71,9 @@ void ChangeTailer::run() {
   auto backoff = std::chrono::milliseconds(100);
   while (!stopping_) {
     try {
-      auto db = store::open_database(location_, store::DatabaseOptions{});
+      store::DatabaseOptions options;
+      options.application_name = "gatehouse-feed " + applier_.node_id();
+      auto db = store::open_database(location_, options);
       db->listen(store::changes_channel);
       // What was purged while this node was away cannot be read: memory must start again.
       {

@@ -13,12 +13,18 @@ Domain::Domain(DomainParts parts, DomainOptions options)
       tickets(parts.db, parts.tickets, options.several_nodes) {}
 
 boost::asio::awaitable<bool> Domain::load_credential(auth::NotInMemory const& missing) {
-  switch (missing.kind) {
-    case auth::CredentialKind::session_token: co_return co_await sessions.load(missing.hash);
-    case auth::CredentialKind::api_key: co_return co_await api_keys.load(missing.hash);
-    case auth::CredentialKind::stream_ticket: co_return co_await tickets.load(missing.hash);
-    default: co_return false;
+  // An if chain, not a switch: GCC 12 miscompiles co_await in switch cases.
+  auto const kind = missing.kind;
+  auto const hash = missing.hash;
+  bool found = false;
+  if (kind == auth::CredentialKind::session_token) {
+    found = co_await sessions.load(hash);
+  } else if (kind == auth::CredentialKind::api_key) {
+    found = co_await api_keys.load(hash);
+  } else if (kind == auth::CredentialKind::stream_ticket) {
+    found = co_await tickets.load(hash);
   }
+  co_return found;
 }
 
 }  // namespace gatehouse::domain

@@ -32,7 +32,8 @@ boost::asio::awaitable<store::BackupResult> Storage::backup(std::filesystem::pat
   store::BackupResult result;
   std::exception_ptr failure;
   try {
-    while (!(co_await db_.read([&](store::Tx& tx) { return copy.step(tx, backup_pages_per_step); }))) {
+    for (bool done = false; !done;) {
+      done = co_await db_.read([&](store::Tx& tx) { return copy.step(tx, backup_pages_per_step); });
     }
     result = co_await db_.read([&](store::Tx& tx) { return copy.finish(tx); });
   } catch (...) {

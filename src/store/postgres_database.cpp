@@ -158,7 +158,10 @@ class PostgresDatabase::PgStatement final : public Statement {
   int rows_ = 0;
 };
 
-PostgresDatabase::PostgresDatabase(std::string uri, DatabaseOptions const&) : uri_(std::move(uri)) { connect(); }
+PostgresDatabase::PostgresDatabase(std::string uri, DatabaseOptions const& options)
+    : uri_(std::move(uri)), application_name_(options.application_name) {
+  connect();
+}
 
 PostgresDatabase::~PostgresDatabase() {
   statements_.clear();
@@ -173,7 +176,10 @@ void PostgresDatabase::connect() {
     throw DbError(true, "cannot connect to PostgreSQL: " + message.substr(0, message.find('\n')));
   }
   PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
-  exec("SET application_name = 'gatehouse'");
+  // Quoted as a literal (doubled quotes): the name carries the node id.
+  std::string quoted;
+  for (char c : application_name_) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  exec("SET application_name = '" + quoted + "'");
 }
 
 bool PostgresDatabase::ensure_connected() {

@@ -49,6 +49,7 @@ class PostgresDatabase final : public Database {
   [[noreturn]] void fail(pg_result* result, std::string_view context);
 
   std::string uri_;
+  std::string application_name_;
   pg_conn* conn_ = nullptr;
   int changes_ = 0;
   std::chrono::steady_clock::time_point next_attempt_{};

@@ -44,4 +44,15 @@ int ServerProcess::stop(int signal, std::chrono::seconds timeout) {
   return process_.wait(timeout).value_or(128 + SIGKILL);
 }
 
+bool ServerProcess::wait_for_occurrences(std::string const& needle, std::size_t count,
+                                         std::chrono::milliseconds timeout) const {
+  return process_.wait_until(
+      [&](std::string const& out) {
+        std::size_t seen = 0;
+        for (auto at = out.find(needle); at != std::string::npos; at = out.find(needle, at + needle.size())) ++seen;
+        return seen >= count;
+      },
+      timeout);
+}
+
 }  // namespace gatehouse::testing

@@ -35,6 +35,8 @@ class ServerProcess {
   bool wait_for_output(std::string const& needle, std::chrono::milliseconds timeout) const {
     return process_.wait_for_output(needle, timeout);
   }
+  // Waits until the output holds needle `count` times; false on timeout.
+  bool wait_for_occurrences(std::string const& needle, std::size_t count, std::chrono::milliseconds timeout) const;
 
  private:
   ChildProcess process_;

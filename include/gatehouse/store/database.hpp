@@ -50,6 +50,7 @@ struct DatabaseLocation {
 struct DatabaseOptions {
   std::chrono::milliseconds busy_timeout{5000};
   bool synchronous_full = true;  // SQLite: durable commits (one fsync per group commit)
+  std::string application_name = "gatehouse";  // PostgreSQL: how the server lists the connection
 };
 
 // One engine's statement: bound, stepped, read, then reset for its next use.
