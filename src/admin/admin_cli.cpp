@@ -3,6 +3,8 @@
 #include "gatehouse/admin/admin_client.hpp"
 #include "gatehouse/admin/admin_command.hpp"
 #include "gatehouse/admin/admin_table.hpp"
+#include "gatehouse/store/database.hpp"
+#include "gatehouse/store/engine_copy.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -47,6 +49,26 @@ void print_refusal(AdminReply const& reply) {
   std::fprintf(stderr, "gatehouse admin: %s\n", detail.c_str());
 }
 
+// Runs here, not through the server: the SQLite deployment is stopped, the PostgreSQL one not
+// started yet.
+int migrate_to_postgres(AdminInvocation const& inv) {
+  try {
+    auto const copied = store::copy_sqlite_to_postgres(*inv.copy_from, *inv.copy_to);
+    for (auto const& table : copied) std::printf("%-16s %lld rows\n", table.name.c_str(), static_cast<long long>(table.rows));
+    std::printf("copied into %s\n", store::DatabaseLocation::parse(*inv.copy_to).describe().c_str());
+    return exit_ok;
+  } catch (store::CopyRefused const& e) {
+    std::fprintf(stderr, "gatehouse admin: %s\n", e.what());
+    return exit_refused;
+  } catch (store::DbError const& e) {
+    std::fprintf(stderr, "gatehouse admin: %s\n", e.what());
+    return e.unavailable() ? exit_unreachable : exit_refused;
+  } catch (std::exception const& e) {
+    std::fprintf(stderr, "gatehouse admin: %s\n", e.what());
+    return exit_refused;
+  }
+}
+
 }  // namespace
 
 int run_admin(std::vector<std::string> const& args, app::EnvLookup const& env) {
@@ -62,6 +84,7 @@ int run_admin(std::vector<std::string> const& args, app::EnvLookup const& env) {
     return exit_usage;
   }
   AdminInvocation const& inv = parsed.invocation;
+  if (inv.command == Command::migrate_to_postgres) return migrate_to_postgres(inv);
   auto const socket = find_socket(inv, env);
   if (!socket.error.empty()) {
     std::fprintf(stderr, "gatehouse admin: %s\n", socket.error.c_str());

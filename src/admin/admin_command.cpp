@@ -28,6 +28,7 @@ std::map<std::string, CommandSpec> const& commands() {
       {"revoke-principal", {Command::revoke_principal, 1, "PRINCIPAL_ID", {}}},
       {"set-plan", {Command::set_plan, 2, "PRINCIPAL_ID PLAN", {"status", "period-end"}}},
       {"backup", {Command::backup, 1, "DEST_PATH", {"force"}}},
+      {"migrate-to-postgres", {Command::migrate_to_postgres, 0, "", {"from", "to"}}},
   };
   return all;
 }
@@ -221,6 +222,23 @@ AdminParse parse_admin_command(std::vector<std::string> const& args, std::filesy
       req = {"POST", "/admin/backup", boost::json::serialize(body)};
       break;
     }
+    case Command::migrate_to_postgres: {
+      auto from = option("from");
+      auto to = option("to");
+      if (!from || from->empty() || !to || to->empty()) {
+        result.error = "migrate-to-postgres needs --from SQLITE_FILE and --to postgresql://...";
+        return result;
+      }
+      if (!to->starts_with("postgresql://") && !to->starts_with("postgres://")) {
+        result.error = "--to expects a postgresql:// URI";
+        return result;
+      }
+      std::filesystem::path source(*from);
+      if (source.is_relative()) source = cwd / source;
+      inv.copy_from = source.lexically_normal();
+      inv.copy_to = *to;
+      break;
+    }
   }
   return result;
 }
@@ -239,6 +257,8 @@ std::string admin_usage() {
          "  set-plan PRINCIPAL_ID PLAN [--status S] [--period-end RFC3339]\n"
          "                                                       set the subscription GET /auth/bootstrap shows\n"
          "  backup DEST_PATH [--force]                           online backup of the database to DEST_PATH\n"
+         "  migrate-to-postgres --from FILE --to URI             copy a stopped SQLite deployment into an empty\n"
+         "                                                       PostgreSQL database (no server involved)\n"
          "\n"
          "--json prints the server's JSON instead of a table.\n"
          "exit codes: 0 ok, 1 refused by the server, 2 usage error, 3 server not reachable\n";

@@ -105,6 +105,7 @@ std::string format_reply(Command command, boost::json::object const& reply) {
       return "backup written to " + cell(reply, "path") + ": " + std::to_string(size) + " bytes (" + human_bytes(size) +
              ") in " + cell(reply, "duration_ms") + " ms\n";
     }
+    case Command::migrate_to_postgres: break;  // runs without the server: nothing to format
   }
   return {};
 }

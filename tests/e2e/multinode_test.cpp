@@ -11,6 +11,7 @@
 #include "gatehouse/auth/api_key_format.hpp"
 
 #include "support/child_process.hpp"
+#include "support/gatehouse_command.hpp"
 #include "support/temp_dir.hpp"
 
 #include <csignal>
@@ -300,6 +301,50 @@ TEST_F(MultiNode, APostgresRestartIsA503ForDatabaseWorkWhileTokensAreCheckedFrom
   EXPECT_TRUE(eventually([&] { return get(at(0), "/auth/whoami", after).status == 401; }, 2s));
   for (auto& n : nodes_) n->stop();
   cluster("stop", private_cluster);
+}
+
+}  // namespace gatehouse::testing
+
+namespace gatehouse::testing {
+
+// gatehouse admin migrate-to-postgres: a SQLite deployment (stopped) moves into an empty
+// PostgreSQL database, and a node started on it serves the same sessions, keys, items, events and
+// secrets; a second migration into the same database is refused and changes nothing.
+TEST_F(MultiNode, ASqliteDeploymentMovesToPostgresWithEverythingItHeld) {
+  start();  // one node on SQLite, the fixture's usual server
+  std::string const device = anonymous_session("moving-device");
+  std::string const research = create_research(port(), device, "moved");
+  ASSERT_EQ(post_event(port(), device, research, "first"), 1);
+  ASSERT_EQ(post_event(port(), device, research, "second"), 2);
+  ASSERT_EQ(http(port(), "PUT", "/secrets/openai", R"({"value":"sk-moved"})", bearer(device)).status, 204);
+  std::string const user = user_session("user_moving");
+  auto const key = post(port(), "/me/keys", R"({"name":"k","scopes":["research.read"]})", user);
+  ASSERT_EQ(key.status, 201);
+  stop_server();
+
+  database_ = std::make_unique<PostgresTestDatabase>();
+  auto const migrated = run_gatehouse({"admin", "migrate-to-postgres", "--from", db_path().string(), "--to", database_->uri()});
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.out << migrated.err;
+  EXPECT_NE(migrated.out.find("research_events  2 rows"), std::string::npos) << migrated.out;
+
+  uri_ = database_->uri();
+  start_node(0, {"--secrets-key", (dir().path() / "gatehouse-secrets.key").string()});
+  EXPECT_EQ(get(at(0), "/auth/whoami", device).status, 200);
+  EXPECT_EQ(get(at(0), "/auth/whoami", user).status, 200);
+  EXPECT_EQ(http(at(0), "GET", "/research", {}, {{"X-API-Key", str(key.json(), "key")}}).status, 200);
+  auto const bootstrap = get(at(0), "/auth/bootstrap", device);
+  ASSERT_EQ(bootstrap.status, 200);
+  EXPECT_TRUE(bootstrap.json().at("secrets").as_object().contains("openai")) << bootstrap.body;
+  SseClient sse(at(0), events_path(research), bearer(device));
+  auto const first = sse.next_event();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->event, "first");
+  // Events go on from where they were.
+  EXPECT_EQ(post_event(at(0), device, research, "third"), 3);
+
+  auto const again = run_gatehouse({"admin", "migrate-to-postgres", "--from", db_path().string(), "--to", database_->uri()});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("already holds principals"), std::string::npos) << again.err;
 }
 
 }  // namespace gatehouse::testing

@@ -53,6 +53,16 @@ TEST(AdminCommand, ABackupDestinationIsMadeAbsoluteFromTheCallersDirectory) {
   EXPECT_EQ(boost::json::parse(r.body), boost::json::parse(R"({"path":"/var/backups/g.db","overwrite":true})"));
 }
 
+TEST(AdminCommand, MigrateToPostgresNeedsBothEndsAndMakesTheSourceAbsolute) {
+  auto const p = parse({"migrate-to-postgres", "--from", "data/g.db", "--to", "postgresql://gh@db/gatehouse"});
+  ASSERT_EQ(p.error, "");
+  EXPECT_EQ(p.invocation.command, Command::migrate_to_postgres);
+  EXPECT_EQ(p.invocation.copy_from, std::filesystem::path("/home/op/data/g.db"));
+  EXPECT_EQ(p.invocation.copy_to, "postgresql://gh@db/gatehouse");
+  EXPECT_NE(parse({"migrate-to-postgres", "--from", "g.db"}).error, "");
+  EXPECT_NE(parse({"migrate-to-postgres", "--from", "g.db", "--to", "/tmp/other.db"}).error, "");
+}
+
 TEST(AdminCommand, GlobalOptionsGoAnywhere) {
   auto const p = parse({"principals", "--json", "--database", "/var/lib/g.db"});
   ASSERT_EQ(p.error, "");

@@ -8,7 +8,7 @@
 
 namespace gatehouse::admin {
 
-enum class Command { principals, sessions, revoke_session, revoke_principal, set_plan, backup };
+enum class Command { principals, sessions, revoke_session, revoke_principal, set_plan, backup, migrate_to_postgres };
 
 // The request a command sends over the admin socket.
 struct AdminRequest {
@@ -26,6 +26,9 @@ struct AdminInvocation {
   std::optional<std::filesystem::path> socket;
   std::optional<std::filesystem::path> database;
   std::optional<std::string> config_file;
+  // migrate-to-postgres runs here, with no server: from the SQLite file to the PostgreSQL URI.
+  std::optional<std::filesystem::path> copy_from;
+  std::optional<std::string> copy_to;
 };
 
 struct AdminParse {
