@@ -348,3 +348,23 @@ TEST_F(MultiNode, ASqliteDeploymentMovesToPostgresWithEverythingItHeld) {
 }
 
 }  // namespace gatehouse::testing
+
+namespace gatehouse::testing {
+
+// A stream keeps its session alive through whichever node holds it: the extensions it writes
+// (batched, once a second) reach the node that minted the session, which would otherwise let it
+// expire at its first TTL.
+TEST_F(MultiNode, AStreamOnOneNodeKeepsItsSessionAliveOnTheOthers) {
+  start_nodes(2, std::nullopt, {"--session-ttl", "3", "--heartbeat", "1"});
+  std::string const token = anonymous_on(0, "extended-device");
+  std::string const research = create_research(at(0), token);
+  auto const minted_at = Clock::now();
+  SseClient sse(at(1), events_path(research), bearer(token));
+  ASSERT_EQ(sse.status(), 200) << sse.body();
+  // Past the first TTL, with the stream still open on n1 (its keepalives prove it is alive).
+  while (Clock::now() < minted_at + 4500ms) ASSERT_TRUE(sse.next(3s)) << "the stream on n1 ended";
+  auto const whoami = get(at(0), "/auth/whoami", token);
+  EXPECT_EQ(whoami.status, 200) << "n0 let the session expire although n1's stream kept it alive: " << whoami.body;
+}
+
+}  // namespace gatehouse::testing
