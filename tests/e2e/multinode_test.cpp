@@ -10,6 +10,8 @@
 
 #include "gatehouse/auth/api_key_format.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include "support/child_process.hpp"
 #include "support/gatehouse_command.hpp"
 #include "support/temp_dir.hpp"
@@ -365,6 +367,32 @@ TEST_F(MultiNode, AStreamOnOneNodeKeepsItsSessionAliveOnTheOthers) {
   while (Clock::now() < minted_at + 4500ms) ASSERT_TRUE(sse.next(3s)) << "the stream on n1 ended";
   auto const whoami = get(at(0), "/auth/whoami", token);
   EXPECT_EQ(whoami.status, 200) << "n0 let the session expire although n1's stream kept it alive: " << whoami.body;
+}
+
+}  // namespace gatehouse::testing
+
+namespace gatehouse::testing {
+
+// gatehouse-load with several --targets: its streams spread over the nodes and every fan-out
+// event, published on one node, reaches every subscriber on all of them.
+TEST_F(MultiNode, TheLoadToolSpreadsItsStreamsOverSeveralTargets) {
+  start_nodes(2);
+  auto const report = dir().path() / "load.json";
+  ChildProcess load({GATEHOUSE_LOAD_BINARY, "--target", "127.0.0.1:" + std::to_string(at(0)), "--target",
+                     "127.0.0.1:" + std::to_string(at(1)), "--streams", "60", "--kind", "mix", "--fanout", "--events",
+                     "5", "--duration", "30", "--json-report", report.string()});
+  auto const status = load.wait(60s);
+  ASSERT_EQ(status, 0) << load.output();
+  EXPECT_NE(load.output().find("targets"), std::string::npos) << load.output();
+  auto const json = boost::json::parse(read_file(report)).as_object();
+  EXPECT_EQ(json.at("streams").at("subscribed").as_int64(), 60) << load.output();
+  EXPECT_EQ(json.at("fanout").at("events").as_int64(), 5) << load.output();
+  EXPECT_EQ(json.at("fanout").at("missing_deliveries").as_int64(), 0) << load.output();
+  EXPECT_EQ(json.at("options").at("targets").as_array().size(), 2u);
+  // Both nodes held streams.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_NE(node(i).output().find("\"route\":\"/ws\""), std::string::npos) << "n" << i << " served no stream";
+  }
 }
 
 }  // namespace gatehouse::testing

@@ -121,10 +121,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   Options const& options = parsed.options;
-  auto const target = resolve_loopback_target(options.target);
-  if (!target.endpoint) {
-    std::fprintf(stderr, "gatehouse-load: %s\n", target.error.c_str());
-    return 2;
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints;
+  for (auto const& text : options.targets) {
+    auto const target = resolve_loopback_target(text);
+    if (!target.endpoint) {
+      std::fprintf(stderr, "gatehouse-load: %s\n", target.error.c_str());
+      return 2;
+    }
+    endpoints.push_back(*target.endpoint);
   }
   if (options.server_pid && !process_exists(*options.server_pid)) {
     std::fprintf(stderr, "gatehouse-load: --server-pid %d: no such process\n", *options.server_pid);
@@ -150,8 +154,8 @@ int main(int argc, char** argv) {
   }
 
   IoPool pool(options.threads);
-  Run run(options, *target.endpoint, pool);
-  if (target.endpoint->address().is_v6() && options.streams > 28000) {
+  Run run(options, endpoints, pool);
+  if (endpoints.front().address().is_v6() && options.streams > 28000) {
     std::fprintf(stderr, "gatehouse-load: warning: an IPv6 target has one source address (::1), so about 28000 "
                          "streams at most; use an IPv4 loopback target for more\n");
   }
@@ -218,7 +222,7 @@ int main(int argc, char** argv) {
   if (run.setup_failed.load()) {
     std::fprintf(stderr, "gatehouse-load: setup failed (%s); is a gatehouse listening on %s?\n",
                  run.stats.sessions_ok.load() == 0 ? "no session could be minted" : "no research item could be created",
-                 run.host.c_str());
+                 run.describe_targets().c_str());
   }
   pool.destroy();  // the connections' coroutine frames go before the run state they point to
   return status;

@@ -73,10 +73,22 @@ std::string parse_number(std::string text, double min, double max, double& out, 
 std::vector<Flag> const& flags() {
   static std::vector<Flag> const all = {
       {"target", "HOST:PORT",
-       "the gatehouse to load (default 127.0.0.1:8080); must resolve to loopback (127.0.0.0/8 or ::1), "
-       "anything else is refused with exit 2",
+       "a gatehouse to load (default 127.0.0.1:8080); repeat it (or separate with commas) for the nodes of "
+       "one deployment: streams, session minting and publishes go round-robin over them. Each must resolve "
+       "to loopback (127.0.0.0/8 or ::1), anything else is refused with exit 2",
        [](Options& o, std::string const& v) -> std::string {
-         o.target = v;
+         if (!o.targets_given) o.targets.clear();
+         o.targets_given = true;
+         std::size_t start = 0;
+         while (start <= v.size()) {
+           auto const comma = v.find(',', start);
+           std::string const one = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+           if (one.empty()) return "expects HOST:PORT[,HOST:PORT...]";
+           o.targets.push_back(one);
+           if (comma == std::string::npos) break;
+           start = comma + 1;
+         }
+         if (o.targets.size() > 64) return "at most 64 targets";
          return {};
        }},
       {"threads", "N", "io_context threads, one event loop each (default: half the cores, at least 1; max 64)",

@@ -18,7 +18,10 @@ inline constexpr std::size_t max_streams = 200000;
 inline constexpr double max_duration_seconds = 600;
 
 struct Options {
-  std::string target = "127.0.0.1:8080";
+  // Every --target (several: the nodes of one deployment; streams, minting and publishing are
+  // spread over them round-robin).
+  std::vector<std::string> targets{"127.0.0.1:8080"};
+  bool targets_given = false;
   unsigned threads = 1;
 
   AuthMode auth = AuthMode::anonymous;

@@ -35,7 +35,8 @@ std::optional<T> number_after(std::string_view text, std::string_view key) {
 std::string events_path(std::string const& research_id) { return "/research/" + research_id + "/events"; }
 
 asio::awaitable<void> rate_worker(Run& run, std::size_t worker, std::shared_ptr<Pacer> pacer, std::uint64_t until_ns) {
-  HttpClient client(co_await asio::this_coro::executor, run.target, run.sources[worker % run.sources.size()], run.host);
+  HttpClient client(co_await asio::this_coro::executor, run.target_of(worker).endpoint, run.sources[worker % run.sources.size()],
+                    run.target_of(worker).host);
   for (;;) {
     std::size_t const slot = pacer->take();
     std::uint64_t const due = pacer->due_ns(slot);
@@ -110,7 +111,7 @@ asio::awaitable<void> publish_fanout(Run& run, std::uint64_t until_ns) {
   std::string const* token = run.principal_token(0);
   if (research_id.empty() || !token) co_return;
   auto const executor = co_await asio::this_coro::executor;
-  HttpClient client(executor, run.target, run.sources[0], run.host);
+  HttpClient client(executor, run.target_of(0).endpoint, run.sources[0], run.target_of(0).host);
   asio::steady_timer wakeup(executor);
   auto const timeout = std::chrono::nanoseconds(static_cast<std::int64_t>(run.options.fanout_timeout * 1e9));
 

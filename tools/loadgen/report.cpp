@@ -140,7 +140,8 @@ void print_summary(Run const& run, Measurements const& m, std::FILE* out) {
   Options const& o = run.options;
   Stats const& st = run.stats;
   std::fprintf(out, "\ngatehouse-load summary (run %s)\n", run.run_id.c_str());
-  row(out, "target", run.host + "  threads " + std::to_string(run.pool.size()) + ", source addresses " +
+  row(out, run.targets.size() > 1 ? "targets" : "target",
+      run.describe_targets() + "  threads " + std::to_string(run.pool.size()) + ", source addresses " +
                          std::to_string(run.sources.size()) + " (" + run.sources.front().to_string() +
                          (run.sources.size() > 1 ? " .. " + run.sources.back().to_string() : std::string()) + ")");
   row(out, "run", fixed(m.elapsed_s) + " s (" + m.end_reason + "), kind " + to_string(o.kind) + ", auth " +
@@ -230,7 +231,9 @@ void print_summary(Run const& run, Measurements const& m, std::FILE* out) {
 boost::json::object json_report(Run const& run, Measurements const& m) {
   Options const& o = run.options;
   Stats const& st = run.stats;
-  boost::json::object options{{"target", o.target},
+  boost::json::array targets;
+  for (auto const& t : o.targets) targets.emplace_back(t);
+  boost::json::object options{{"targets", std::move(targets)},
                               {"threads", run.pool.size()},
                               {"auth", to_string(o.auth)},
                               {"sessions", run.plan.sessions},

@@ -27,7 +27,8 @@ std::optional<std::string> id_of(std::string const& body) {
 }
 
 asio::awaitable<void> create_worker(Run& run, std::size_t worker, std::shared_ptr<std::atomic<std::size_t>> next) {
-  HttpClient client(co_await asio::this_coro::executor, run.target, run.sources[worker % run.sources.size()], run.host);
+  HttpClient client(co_await asio::this_coro::executor, run.target_of(worker).endpoint, run.sources[worker % run.sources.size()],
+                    run.target_of(worker).host);
   for (;;) {
     std::size_t const item = next->fetch_add(1);
     if (item >= run.plan.research || run.stopping.load()) break;

@@ -72,21 +72,30 @@ char const* to_string(Phase phase) {
   return "?";
 }
 
-Run::Run(Options const& o, asio::ip::tcp::endpoint target_endpoint, IoPool& io_pool)
+Run::Run(Options const& o, std::vector<asio::ip::tcp::endpoint> const& endpoints, IoPool& io_pool)
     : options(o),
       plan(Plan::make(o)),
-      target(target_endpoint),
       run_id(crypto::random_id("", 4)),
       pool(io_pool),
       tokens(plan.sessions),
       research_ids(plan.research),
       stats(plan.research) {
-  std::string const address = target.address().to_string();
-  host = (target.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(target.port());
+  for (auto const& e : endpoints) {
+    std::string const address = e.address().to_string();
+    targets.push_back(Target{e, (e.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(e.port())});
+  }
   std::size_t ports = std::min<std::size_t>(28000, ephemeral_port_count().value_or(28000));
-  unsigned const count = o.source_addresses ? o.source_addresses : default_source_address_count(o.streams + 64, ports);
-  sources = source_addresses(target.address(), count);
+  // Each source address reaches every target with its own ephemeral ports: the count is per target.
+  std::size_t const per_target = (o.streams + targets.size() - 1) / targets.size();
+  unsigned const count = o.source_addresses ? o.source_addresses : default_source_address_count(per_target + 64, ports);
+  sources = source_addresses(targets.front().endpoint.address(), count);
   fanout.executor = pool.context(0).get_executor();
+}
+
+std::string Run::describe_targets() const {
+  std::string out;
+  for (auto const& t : targets) out += (out.empty() ? "" : ", ") + t.host;
+  return out;
 }
 
 std::string const* Run::principal_token(std::size_t principal) const {

@@ -76,13 +76,25 @@ struct Fanout {
   boost::asio::any_io_executor executor;
 };
 
+// One gatehouse node to load.
+struct Target {
+  boost::asio::ip::tcp::endpoint endpoint;
+  std::string host;  // the Host header
+};
+
 struct Run {
-  Run(Options const& o, boost::asio::ip::tcp::endpoint target_endpoint, IoPool& io_pool);
+  Run(Options const& o, std::vector<boost::asio::ip::tcp::endpoint> const& endpoints, IoPool& io_pool);
 
   Options const& options;
   Plan plan;
-  boost::asio::ip::tcp::endpoint target;
-  std::string host;  // the Host header
+  std::vector<Target> targets;
+  // Work item i (a stream, a minting or publishing worker) goes to target i % targets.size().
+  Target const& target_of(std::size_t i) const { return targets[i % targets.size()]; }
+  // Stream i's target: both kinds of a mix are spread over every target (a mix alternates kinds).
+  Target const& stream_target(std::size_t i) const {
+    return target_of(plan.kind == StreamKind::mix ? i / 2 : i);
+  }
+  std::string describe_targets() const;
   std::vector<boost::asio::ip::address> sources;
   std::string run_id;  // in device ids and JWT subs, so runs never share principals
   std::optional<auth::JwtSigner> signer;

@@ -46,7 +46,8 @@ asio::awaitable<HttpResult> mint_one(Run& run, HttpClient& client, std::size_t s
 }
 
 asio::awaitable<void> mint_worker(Run& run, std::size_t worker, std::shared_ptr<Pacer> pacer) {
-  HttpClient client(co_await asio::this_coro::executor, run.target, run.sources[worker % run.sources.size()], run.host);
+  HttpClient client(co_await asio::this_coro::executor, run.target_of(worker).endpoint, run.sources[worker % run.sources.size()],
+                    run.target_of(worker).host);
   for (;;) {
     std::size_t const session = pacer->take();
     if (session >= run.plan.sessions || run.stopping.load()) break;

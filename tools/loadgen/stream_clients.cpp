@@ -110,7 +110,7 @@ asio::awaitable<std::string> connect_tcp(beast::tcp_stream& stream, StreamLife c
   Run& run = life.run;
   if (auto ec = open_from(stream.socket(), run.sources[index % run.sources.size()])) co_return describe(ec);
   stream.expires_after(std::chrono::milliseconds(deadline_left_ms(life)));
-  auto [ec] = co_await stream.async_connect(run.target, use_nothrow);
+  auto [ec] = co_await stream.async_connect(run.stream_target(index).endpoint, use_nothrow);
   if (ec) co_return describe(ec);
   stream.socket().set_option(tcp::no_delay(true), ec);
   co_return std::string();
@@ -191,7 +191,7 @@ asio::awaitable<void> websocket_stream(Run& run, std::size_t index) {
     ws.set_option(websocket::stream_base::decorator(BearerHeader{&token}));
     {
       websocket::response_type response;
-      auto [ec] = co_await ws.async_handshake(response, run.host, "/ws", use_nothrow);
+      auto [ec] = co_await ws.async_handshake(response, run.stream_target(life.index).host, "/ws", use_nothrow);
       if (ec) {
         life.fail(response.result_int() != 0 && response.result_int() != 101
                       ? "http " + std::to_string(response.result_int())
@@ -315,7 +315,7 @@ asio::awaitable<void> sse_stream(Run& run, std::size_t index) {
     }
     SseParse parse;
     {
-      std::string const request = "GET /research/" + research_id + "/events HTTP/1.1\r\nHost: " + run.host +
+      std::string const request = "GET /research/" + research_id + "/events HTTP/1.1\r\nHost: " + run.stream_target(index).host +
                                   "\r\nAuthorization: Bearer " + token +
                                   "\r\nAccept: text/event-stream\r\nUser-Agent: gatehouse-load\r\n\r\n";
       stream.expires_after(std::chrono::milliseconds(deadline_left_ms(life)));
