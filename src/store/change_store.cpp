@@ -4,7 +4,7 @@ namespace gatehouse::store {
 
 void append_change(Tx& tx, std::string const& node_id, std::string const& body, UnixSeconds now) {
   tx.query("INSERT INTO changes (node_id, body, created_at) VALUES (?1, ?2, ?3)").bind_all(node_id, body, now).run();
-  if (tx.engine() == Engine::postgresql) tx.query("NOTIFY gatehouse_changes").run();
+  tx.notify_other_nodes();
 }
 
 std::vector<ChangeRow> changes_after(Tx& tx, std::int64_t after_seq, std::size_t limit) {

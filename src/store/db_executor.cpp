@@ -1,6 +1,7 @@
 #include "gatehouse/store/db_executor.hpp"
 
 #include "gatehouse/metrics/instruments.hpp"
+#include "gatehouse/store/change_store.hpp"
 #include "gatehouse/store/migrations.hpp"
 #include "gatehouse/util/log.hpp"
 
@@ -109,10 +110,14 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
   if (jobs.empty()) return;
   std::vector<std::function<void()>> hooks;
   std::vector<Job*> succeeded;
+  // A job alone in its transaction needs no savepoint: if it fails, the transaction rolls back
+  // with nothing else in it. Between jobs, the transaction-control statements go together in
+  // one exec ("RELEASE job; SAVEPOINT job"): on PostgreSQL each exec is a round trip.
+  bool const isolate = jobs.size() > 1;
   bool began = false;
   try {
     if (!db_->ensure_connected()) throw DbError(true, "database unreachable");
-    db_->begin(true);
+    db_->exec(std::string(db_->begin_statement(true)) + (isolate ? "; SAVEPOINT job" : ""));
     began = true;
   } catch (...) {
     for (auto& job : jobs) *job.error = std::current_exception();
@@ -126,39 +131,48 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
     return;
   }
   bool batch_broken = false;
-  // A job alone in its transaction needs no savepoint: if it fails, the transaction rolls back
-  // with nothing else in it. (Two statements saved per write; on PostgreSQL, two round trips.)
-  bool const isolate = jobs.size() > 1;
-  for (auto& job : jobs) {
+  bool notify = false;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    Job& job = jobs[k];
     if (batch_broken) {
       *job.error = std::make_exception_ptr(DbError(true, "database transaction aborted"));
       continue;
     }
+    bool const last = k + 1 == jobs.size();
     Tx tx(*db_);
+    bool ok = false;
     try {
-      if (isolate) db_->exec("SAVEPOINT job");
       job.work(tx);
-      if (isolate) db_->exec("RELEASE job");
-      for (auto& hook : tx.hooks()) hooks.push_back(std::move(hook));
-      succeeded.push_back(&job);
+      ok = true;
     } catch (...) {
       *job.error = std::current_exception();
-      if (!isolate) {
-        batch_broken = true;  // nothing else to keep: the transaction rolls back below
-        continue;
-      }
-      try {
-        db_->exec("ROLLBACK TO job");
-        db_->exec("RELEASE job");
-      } catch (...) {
-        batch_broken = true;  // cannot isolate this job's changes: the whole batch rolls back
-      }
+    }
+    if (ok) {
+      for (auto& hook : tx.hooks()) hooks.push_back(std::move(hook));
+      notify = notify || tx.notifies();
+      succeeded.push_back(&job);
+    }
+    if (!isolate) {
+      batch_broken = !ok;  // nothing else to keep: the transaction rolls back below
+      continue;
+    }
+    // The last savepoint is released with the commit, below.
+    std::string const control = ok ? (last ? "" : "RELEASE job; SAVEPOINT job")
+                                   : (last ? "ROLLBACK TO job" : "ROLLBACK TO job; RELEASE job; SAVEPOINT job");
+    try {
+      if (!control.empty()) db_->exec(control);
+    } catch (...) {
+      batch_broken = true;  // cannot isolate this job's changes: the whole batch rolls back
     }
   }
   bool committed = false;
   if (!batch_broken) {
+    std::string finish = isolate ? "RELEASE job; " : "";
+    if (notify) {
+      if (auto const n = db_->notify_statement(changes_channel); !n.empty()) finish += n + "; ";
+    }
     try {
-      db_->exec("COMMIT");
+      db_->exec(finish + "COMMIT");
       committed = true;
     } catch (std::exception const& e) {
       log::warn("database commit failed", {{"error", e.what()}});

@@ -262,10 +262,10 @@ Query PostgresDatabase::query(std::string_view sql) {
   return Query(*it->second);
 }
 
-void PostgresDatabase::begin(bool write) {
+std::string_view PostgresDatabase::begin_statement(bool write) const {
   // Reads see one snapshot; writes take row locks as they go (READ COMMITTED), which is what
   // the store's statements are written for (UPDATE ... RETURNING to serialise on a row).
-  exec(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  return write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 }
 
 int PostgresDatabase::schema_version() {

@@ -24,7 +24,8 @@ class PostgresDatabase final : public Database {
   void exec(std::string_view sql) override;
   Query query(std::string_view sql) override;
   int changes() const override { return changes_; }
-  void begin(bool write) override;
+  std::string_view begin_statement(bool write) const override;
+  std::string notify_statement(std::string_view channel) const override { return "NOTIFY " + std::string(channel); }
   int schema_version() override;
   void set_schema_version(int version) override;
   void lock_for_migrations() override;

@@ -37,26 +37,37 @@ std::optional<PrincipalRecord> find_where(Tx& tx, std::string_view where, std::s
 PrincipalRecord upsert_user_principal(Tx& tx, std::string const& clerk_user_id,
                                       std::optional<std::string> const& email,
                                       std::optional<std::string> const& name, UnixSeconds now) {
-  tx.query(
-        "INSERT INTO principals (id, kind, clerk_user_id, email, name, created_at, updated_at) "
-        "VALUES (?1, 'user', ?2, ?3, ?4, ?5, ?5) "
-        "ON CONFLICT (clerk_user_id) DO UPDATE SET "
-        "  email = coalesce(excluded.email, principals.email), "
-        "  name = coalesce(excluded.name, principals.name), "
-        "  updated_at = excluded.updated_at")
-      .bind_all(crypto::time_ordered_id("p_"), clerk_user_id, email, name, now)
-      .run();
-  return *find_where(tx, "WHERE clerk_user_id = ?1", clerk_user_id);
+  // One statement, the row it wrote in return (on PostgreSQL every statement is a round trip).
+  auto q = tx.query(
+      "INSERT INTO principals (id, kind, clerk_user_id, email, name, created_at, updated_at) "
+      "VALUES (?1, 'user', ?2, ?3, ?4, ?5, ?5) "
+      "ON CONFLICT (clerk_user_id) DO UPDATE SET "
+      "  email = coalesce(excluded.email, principals.email), "
+      "  name = coalesce(excluded.name, principals.name), "
+      "  updated_at = excluded.updated_at "
+      "RETURNING id, kind, clerk_user_id, device_id, email, name, plan, plan_status, current_period_end, created_at");
+  q.bind_all(crypto::time_ordered_id("p_"), clerk_user_id, email, name, now);
+  if (!q.next()) throw DbError(false, "upsert of a user principal returned no row");
+  PrincipalRecord p = read_principal(q);
+  q.run();
+  return p;
 }
 
 PrincipalRecord upsert_anonymous_principal(Tx& tx, std::string const& device_id, UnixSeconds now) {
   if (auto existing = find_anonymous_principal(tx, device_id)) return *existing;
   // Another node may insert the same device at the same moment: one row wins, both read it.
-  tx.query(
+  {
+    auto q = tx.query(
         "INSERT INTO principals (id, kind, device_id, created_at, updated_at) "
-        "VALUES (?1, 'anonymous', ?2, ?3, ?3) ON CONFLICT (device_id) DO NOTHING")
-      .bind_all(crypto::time_ordered_id("p_"), device_id, now)
-      .run();
+        "VALUES (?1, 'anonymous', ?2, ?3, ?3) ON CONFLICT (device_id) DO NOTHING "
+        "RETURNING id, kind, clerk_user_id, device_id, email, name, plan, plan_status, current_period_end, created_at");
+    q.bind_all(crypto::time_ordered_id("p_"), device_id, now);
+    if (q.next()) {
+      PrincipalRecord p = read_principal(q);
+      q.run();
+      return p;
+    }
+  }
   return *find_anonymous_principal(tx, device_id);
 }
 

@@ -18,7 +18,7 @@ class SqliteDatabase final : public Database {
   void exec(std::string_view sql) override;
   Query query(std::string_view sql) override;
   int changes() const override;
-  void begin(bool write) override { exec(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  std::string_view begin_statement(bool write) const override { return write ? "BEGIN IMMEDIATE" : "BEGIN"; }
   int schema_version() override;
   void set_schema_version(int version) override;
   sqlite3* sqlite_handle() const override { return db_; }

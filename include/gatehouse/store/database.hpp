@@ -125,7 +125,10 @@ class Database {
 
   // Transaction control for the database thread: a write transaction takes the write lock at
   // once (SQLite's BEGIN IMMEDIATE); a read sees one snapshot throughout.
-  virtual void begin(bool write) = 0;
+  virtual std::string_view begin_statement(bool write) const = 0;
+  void begin(bool write) { exec(begin_statement(write)); }
+  // The statement that wakes the listeners of a channel at commit ("" where there are none).
+  virtual std::string notify_statement(std::string_view) const { return {}; }
 
   // The schema version recorded by the migrations (0 for an empty database), and its update
   // inside a migration's transaction.

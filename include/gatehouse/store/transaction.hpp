@@ -21,12 +21,17 @@ class Tx {
   int changes() const { return db_.changes(); }
   Database& database() { return db_; }
   void on_commit(std::function<void()> hook) { hooks_.push_back(std::move(hook)); }
+  // Wakes the nodes listening on the changes channel when the transaction commits (PostgreSQL's
+  // NOTIFY, sent once per transaction however many writes asked).
+  void notify_other_nodes() { notify_ = true; }
+  bool notifies() const { return notify_; }
 
   std::vector<std::function<void()>>& hooks() { return hooks_; }
 
  private:
   Database& db_;
   std::vector<std::function<void()>> hooks_;
+  bool notify_ = false;
 };
 
 }  // namespace gatehouse::store
