@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -35,17 +36,27 @@ auto const* u8(std::string_view s) { return reinterpret_cast<unsigned char const
 
 SecretBox SecretBox::from_key_file(std::filesystem::path const& path) {
   Key key{};
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) {
+  // Written whole to a file of its own, then linked into place: several nodes starting at once
+  // on one new key file all end up with the one that was linked first, and none reads half a key.
+  if (!std::filesystem::exists(path)) {
+    std::filesystem::path const temporary = path.string() + ".new." + random_id("", 8);
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) fail("cannot create secrets key file " + path.string() + ": " + std::strerror(errno));
     random_bytes(key);
     std::string const text =
         base64url_encode(std::string_view(reinterpret_cast<char const*>(key.data()), key.size())) + "\n";
     bool const ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
     ::close(fd);
-    if (!ok) fail("cannot write secrets key file " + path.string() + ": " + std::strerror(errno));
-    return SecretBox(key);
+    if (!ok) {
+      ::unlink(temporary.c_str());
+      fail("cannot write secrets key file " + path.string() + ": " + std::strerror(errno));
+    }
+    int const linked = ::link(temporary.c_str(), path.c_str());
+    int const link_errno = errno;
+    ::unlink(temporary.c_str());
+    if (linked == 0) return SecretBox(key);
+    if (link_errno != EEXIST) fail("cannot create secrets key file " + path.string() + ": " + std::strerror(link_errno));
   }
-  if (errno != EEXIST) fail("cannot create secrets key file " + path.string() + ": " + std::strerror(errno));
 
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0) fail("cannot stat secrets key file " + path.string());

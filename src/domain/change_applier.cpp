@@ -41,17 +41,27 @@ void ChangeApplier::apply(Change const& change) {
              change);
 }
 
+namespace {
+// What the other nodes must hear at once: a revocation (refused within a second, its streams
+// closed) and an event (live delivery). A new session, key or expiry can wait for their next
+// poll: a node asked for a credential it has not heard of looks it up.
+bool urgent(Change const& change) {
+  return std::holds_alternative<SessionsRevoked>(change) || std::holds_alternative<ApiKeyRevoked>(change) ||
+         std::holds_alternative<EventCommitted>(change);
+}
+}  // namespace
+
 void ChangeApplier::record(store::Tx& tx, Change change) {
   bool const event = std::holds_alternative<EventCommitted>(change);
   if (publishes()) {
-    store::append_change(tx, node_id_, encode(change), now_unix());
+    store::append_change(tx, node_id_, encode(change), now_unix(), urgent(change));
     if (event) return;  // delivered from the feed, on this node too
   }
   tx.on_commit([this, change = std::move(change)] { apply(change); });
 }
 
 void ChangeApplier::record_for_other_nodes(store::Tx& tx, Change const& change) {
-  if (publishes()) store::append_change(tx, node_id_, encode(change), now_unix());
+  if (publishes()) store::append_change(tx, node_id_, encode(change), now_unix(), urgent(change));
 }
 
 }  // namespace gatehouse::domain

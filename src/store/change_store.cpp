@@ -2,9 +2,9 @@
 
 namespace gatehouse::store {
 
-void append_change(Tx& tx, std::string const& node_id, std::string const& body, UnixSeconds now) {
+void append_change(Tx& tx, std::string const& node_id, std::string const& body, UnixSeconds now, bool urgent) {
   tx.query("INSERT INTO changes (node_id, body, created_at) VALUES (?1, ?2, ?3)").bind_all(node_id, body, now).run();
-  tx.notify_other_nodes();
+  if (urgent) tx.notify_other_nodes();
 }
 
 std::vector<ChangeRow> changes_after(Tx& tx, std::int64_t after_seq, std::size_t limit) {

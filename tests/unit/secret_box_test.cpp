@@ -3,6 +3,7 @@
 
 #include "gatehouse/crypto/base64url.hpp"
 #include "gatehouse/crypto/random.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +12,10 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -147,6 +151,25 @@ TEST_F(SecretBoxKeyFile, KeyFileOfTheWrongLengthIsRefused) {
   std::string const short_key(16, 'k');
   write_key_file(gatehouse::crypto::base64url_encode(short_key) + "\n", fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_THROW(SecretBox::from_key_file(key_path()), std::runtime_error);
+}
+
+}  // namespace
+
+namespace {
+
+// Several nodes started at once on one new key file: every one gets the same whole key.
+TEST(SecretBoxKeyFileRace, NodesCreatingOneKeyFileAtOnceAllGetTheSameKey) {
+  gatehouse::testing::TempDir dir;
+  auto const path = dir.path() / "shared.key";
+  std::vector<std::optional<gatehouse::crypto::SecretBox>> boxes(8);
+  std::vector<std::thread> threads;
+  for (auto& box : boxes) threads.emplace_back([&box, &path] { box.emplace(gatehouse::crypto::SecretBox::from_key_file(path)); });
+  for (auto& t : threads) t.join();
+  std::string const sealed = boxes[0]->seal("value", "ad");
+  for (auto const& box : boxes) EXPECT_EQ(box->open(sealed, "ad"), "value");
+  std::size_t files = 0;
+  for ([[maybe_unused]] auto const& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1u) << "a temporary key file was left behind";
 }
 
 }  // namespace

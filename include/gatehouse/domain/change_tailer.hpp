@@ -1,6 +1,6 @@
 #pragma once
 // Applies the other nodes' changes (and every node's events) on this node: its own PostgreSQL
-// connection LISTENs on the changes channel and, on each notification (and every half second
+// connection LISTENs on the changes channel and, on each notification (and every quarter of a second
 // regardless), reads the changes table after the last seq it applied, in seq order, through the
 // same ChangeApplier as this node's own commits.
 //
@@ -28,7 +28,7 @@
 namespace gatehouse::domain {
 
 struct ChangeTailerOptions {
-  std::chrono::milliseconds poll{500};        // read even without a notification this often
+  std::chrono::milliseconds poll{250};        // read even without a notification this often
   std::chrono::seconds hole_timeout{30};      // a hole this old is a rolled-back transaction
   std::chrono::milliseconds max_backoff{5000};
 };

@@ -17,8 +17,10 @@ struct ChangeRow {
   std::string body;
 };
 
-// Adds a change and wakes the listening nodes when the transaction commits.
-void append_change(Tx& tx, std::string const& node_id, std::string const& body, UnixSeconds now);
+// Adds a change; an urgent one also wakes the listening nodes when the transaction commits. The
+// others are read at the nodes' next poll (a NOTIFY serialises every committing transaction of
+// the cluster on PostgreSQL's notification queue, so it is kept for what must arrive at once).
+void append_change(Tx& tx, std::string const& node_id, std::string const& body, UnixSeconds now, bool urgent);
 
 // Rows after `after_seq`, in seq order, at most `limit`.
 std::vector<ChangeRow> changes_after(Tx& tx, std::int64_t after_seq, std::size_t limit);
