@@ -18,7 +18,8 @@
 #                    -DGATEHOUSE_BUILD_BENCH=ON && cmake --build build-bench)
 #   --quick          1,000 subscribers and 3-second wrk runs: a smoke run
 #   --results DIR    raw outputs (default BUILD_DIR/bench-results/multinode-DATE-TIME)
-# Environment: WRK_CONNECTIONS (64 in all, split over the targets), SERVER_THREADS (2).
+# Environment: WRK_CONNECTIONS (64 in all, split over the targets), SERVER_THREADS (2),
+#   DB_CONNECTIONS (--db-connections of each node on PostgreSQL; default the server's, 4).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir=$2; shift ;;
     --quick) quick=1 ;;
     --results) results=$2; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "multinode.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -44,6 +45,7 @@ for t in wrk jq curl psql; do command -v "$t" >/dev/null || { echo "needs $t (ap
 
 conns=${WRK_CONNECTIONS:-64}
 server_threads=${SERVER_THREADS:-2}
+db_connections=${DB_CONNECTIONS:-4}
 if [ "$quick" = 1 ]; then wrk_secs=3; subscribers=1000; events=5; jwt_pool=50; else wrk_secs=10; subscribers=10000; events=20; jwt_pool=500; fi
 results=${results:-"$build_dir/bench-results/multinode-$(date +%Y%m%d-%H%M%S)"}
 mkdir -p "$results"
@@ -96,7 +98,7 @@ start_nodes() {
     port=$(free_port)
     (cd "$dir" && ulimit -n "$(ulimit -Hn)" && exec "$gatehouse" --db "$db" --listen "127.0.0.1:$port" --node-id "n$i" \
       --jwks-url "file://$work/jwks.json" --secrets-key "$work/secrets.key" --threads "$server_threads" \
-      --session-rate-limit off --failed-auth-rate-limit off --log-level warn) >"$dir/server.log" 2>&1 &
+      --db-connections "$db_connections" --session-rate-limit off --failed-auth-rate-limit off --log-level warn) >"$dir/server.log" 2>&1 &
     node_pids+=("$!"); pids+=("$!"); ports+=("$port")
     for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
   done
@@ -104,7 +106,9 @@ start_nodes() {
 stop_nodes() { for pid in "${node_pids[@]}"; do stop_pid "$pid"; done; }
 
 # wrk_all NAME PATH [wrk options...] [-- script args]: one wrk per node at once, the connections
-# split between them; prints the sum of their requests/s.
+# split between them; prints the sum of their requests/s. A script gets the target's index after
+# its own arguments, so that the nodes are not sent the same devices or users in the same order
+# at the same moment (a race no real client mix makes, and one that deadlocks their commits).
 wrk_all() {
   local name=$1 path=$2; shift 2
   local per=$(( conns / ${#ports[@]} )) wrk_pids=() k=0 port opts=() script_args=()
@@ -112,7 +116,7 @@ wrk_all() {
   [ $# -gt 0 ] && shift && script_args=("$@")
   for port in "${ports[@]}"; do
     timeout $(( wrk_secs + 30 )) wrk -t1 -c"$per" -d"${wrk_secs}s" "${opts[@]}" "http://127.0.0.1:$port$path" \
-      ${script_args[@]+"${script_args[@]}"} >"$results/$name-$k.txt" 2>&1 &
+      ${script_args[@]+"${script_args[@]}" "$k"} >"$results/$name-$k.txt" 2>&1 &
     wrk_pids+=("$!"); k=$(( k + 1 ))
   done
   for pid in "${wrk_pids[@]}"; do wait "$pid" || true; done
@@ -149,7 +153,7 @@ psql "$pg_server" -qc "CREATE DATABASE bench_three" >/dev/null
 measure pg3 3 "${pg_server/\/postgres?/\/bench_three?}"
 
 {
-  echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), load at end $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), load at end $(cut -d' ' -f1-3 /proc/loadavg); $server_threads network threads and $db_connections database connections per PostgreSQL node"
   printf '%-8s %12s %14s %14s %12s %12s %8s\n' setup "whoami/s" "anonymous/s" "exchange/s" "fanout p50" "fanout p99" missing
   base_w=""; base_a=""; base_e=""
   while read -r name w a e p50 p99 miss; do

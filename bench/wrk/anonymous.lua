@@ -1,6 +1,6 @@
 -- wrk script: POST /auth/anonymous with a distinct device id on every request, so each one
 -- creates a new anonymous principal and session (the durable path, not an upsert hit).
---   wrk -t2 -c64 -d10s -s bench/wrk/anonymous.lua http://127.0.0.1:PORT -- RUN_ID
+--   wrk -t2 -c64 -d10s -s bench/wrk/anonymous.lua http://127.0.0.1:PORT -- RUN_ID [PROCESS]
 local threads = {}
 
 function setup(thread)
@@ -9,7 +9,8 @@ function setup(thread)
 end
 
 function init(args)
-  prefix = "bench-" .. (args[1] or tostring(os.time())) .. "-" .. tostring(tid) .. "-"
+  -- args[2]: which of several wrk processes this is (bench/multinode.sh runs one per node).
+  prefix = "bench-" .. (args[1] or tostring(os.time())) .. "-" .. (args[2] or "0") .. "-" .. tostring(tid) .. "-"
   counter = 0
 end
 

@@ -26,6 +26,11 @@ std::unique_ptr<auth::JwksProvider> make_jwks(Config const& config, boost::asio:
 // may still have been committing when this node read the tables.
 constexpr UnixSeconds tail_overlap = 30;
 
+store::DatabaseOptions with_connections(store::DatabaseOptions options, std::int64_t connections) {
+  options.connections = static_cast<std::size_t>(connections);
+  return options;
+}
+
 }  // namespace
 
 std::string node_id_of(Config const& config) {
@@ -40,7 +45,7 @@ Components::Components(Config const& config, crypto::SecretBox box, boost::asio:
                        boost::asio::any_io_executor blocking, ComponentOptions options)
     : node_id(node_id_of(config)),
       secret_box(std::move(box)),
-      db(config.database(), options.database),
+      db(config.database(), with_connections(options.database, config.db_connections)),
       changes(sessions, api_keys, hub, streams),
       extender(db, config.session_ttl,
                [this](store::Tx& tx, store::WriteBehind::Batch const& batch) {

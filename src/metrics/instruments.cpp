@@ -39,6 +39,10 @@ Instruments make() {
           .labels({}),
       db.labels({"read"}),
       db.labels({"write"}),
+      r.counter("gatehouse_db_write_retries_total",
+                "Writes that lost a lock race to another node's transaction (PostgreSQL deadlock victims, "
+                "serialization failures), rolled back and ran again alone.")
+          .labels({}),
   };
 }
 

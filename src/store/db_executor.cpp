@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <future>
 
 namespace gatehouse::store {
@@ -23,15 +24,23 @@ void record_duration(metrics::Histogram& histogram, std::chrono::steady_clock::t
 }
 }  // namespace
 
-DbExecutor::DbExecutor(DatabaseLocation const& location, DatabaseOptions const& options)
-    : db_(open_database(location, options)), engine_(db_->engine()) {
-  schema_version_ = apply_migrations(*db_);
-  thread_ = std::thread([this] { thread_main(); });
+DbExecutor::DbExecutor(DatabaseLocation const& location, DatabaseOptions const& options) {
+  dbs_.push_back(open_database(location, options));
+  engine_ = dbs_.front()->engine();
+  schema_version_ = apply_migrations(*dbs_.front());
+  // SQLite has one writer at a time: more connections would only wait on its lock. PostgreSQL
+  // commits several transactions at once, and each group commit spends most of its time
+  // waiting on round trips: more connections overlap them.
+  std::size_t const connections = engine_ == Engine::sqlite ? 1 : std::max<std::size_t>(1, options.connections);
+  while (dbs_.size() < connections) dbs_.push_back(open_database(location, options));
+  for (auto& db : dbs_) threads_.emplace_back([this, &db = *db] { thread_main(db); });
 }
 
 DbExecutor::~DbExecutor() {
   stop();
-  if (thread_.joinable()) thread_.join();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
 }
 
 void DbExecutor::stop() {
@@ -42,7 +51,9 @@ void DbExecutor::stop() {
 
 DbExecutorStats DbExecutor::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  DbExecutorStats stats = stats_;
+  stats.queued = queue_.size();
+  return stats;
 }
 
 boost::asio::awaitable<void> DbExecutor::run(Work work, bool is_write) {
@@ -80,7 +91,7 @@ void DbExecutor::enqueue(Job job) {
   wake_.notify_one();
 }
 
-void DbExecutor::thread_main() {
+void DbExecutor::thread_main(Database& db) {
   std::vector<Job> writes;
   for (;;) {
     std::deque<Job> batch;
@@ -93,20 +104,35 @@ void DbExecutor::thread_main() {
         queue_.pop_front();
       }
     }
-    // Order is kept: consecutive writes commit together, a read runs after the writes before it.
+    // Order is kept within a batch: consecutive writes commit together, a read runs after the
+    // writes before it. Between connections there is no order: work that depends on other work
+    // is submitted after that work completed.
     for (auto& job : batch) {
       if (job.write) {
         writes.push_back(std::move(job));
         continue;
       }
-      run_writes(writes);
-      run_read(job);
+      run_writes(db, writes);
+      run_read(db, job);
     }
-    run_writes(writes);
+    run_writes(db, writes);
   }
 }
 
-void DbExecutor::run_writes(std::vector<Job>& jobs) {
+namespace {
+bool lost_race(std::exception_ptr const& error) {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (DbError const& e) {
+    return e.lost_race();
+  } catch (...) {
+    return false;
+  }
+}
+}  // namespace
+
+void DbExecutor::run_writes(Database& db, std::vector<Job>& jobs, bool may_retry) {
   if (jobs.empty()) return;
   std::vector<std::function<void()>> hooks;
   std::vector<Job*> succeeded;
@@ -116,8 +142,8 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
   bool const isolate = jobs.size() > 1;
   bool began = false;
   try {
-    if (!db_->ensure_connected()) throw DbError(true, "database unreachable");
-    db_->exec(std::string(db_->begin_statement(true)) + (isolate ? "; SAVEPOINT job" : ""));
+    if (!db.ensure_connected()) throw DbError(true, "database unreachable");
+    db.exec(std::string(db.begin_statement(true)) + (isolate ? "; SAVEPOINT job" : ""));
     began = true;
   } catch (...) {
     for (auto& job : jobs) *job.error = std::current_exception();
@@ -139,7 +165,7 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
       continue;
     }
     bool const last = k + 1 == jobs.size();
-    Tx tx(*db_);
+    Tx tx(db);
     bool ok = false;
     try {
       job.work(tx);
@@ -160,7 +186,7 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
     std::string const control = ok ? (last ? "" : "RELEASE job; SAVEPOINT job")
                                    : (last ? "ROLLBACK TO job" : "ROLLBACK TO job; RELEASE job; SAVEPOINT job");
     try {
-      if (!control.empty()) db_->exec(control);
+      if (!control.empty()) db.exec(control);
     } catch (...) {
       batch_broken = true;  // cannot isolate this job's changes: the whole batch rolls back
     }
@@ -169,10 +195,10 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
   if (!batch_broken) {
     std::string finish = isolate ? "RELEASE job; " : "";
     if (notify) {
-      if (auto const n = db_->notify_statement(changes_channel); !n.empty()) finish += n + "; ";
+      if (auto const n = db.notify_statement(changes_channel); !n.empty()) finish += n + "; ";
     }
     try {
-      db_->exec(finish + "COMMIT");
+      db.exec(finish + "COMMIT");
       committed = true;
     } catch (std::exception const& e) {
       log::warn("database commit failed", {{"error", e.what()}});
@@ -180,7 +206,7 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
   }
   if (!committed) {
     try {
-      db_->exec("ROLLBACK");
+      db.exec("ROLLBACK");
     } catch (...) {
     }
     for (Job* job : succeeded) *job->error = std::make_exception_ptr(DbError(true, "commit failed"));
@@ -193,29 +219,49 @@ void DbExecutor::run_writes(std::vector<Job>& jobs) {
       }
     }
   }
+  // A deadlock victim's savepoint rolled back and the batch went on; once the batch has committed
+  // (and released the locks the other transaction waited for), the victim runs again alone.
+  // Alone it holds only its own locks, so it waits for the other node instead of deadlocking.
+  std::vector<Job> again;
+  std::vector<Job*> finished;
+  for (auto& job : jobs) {
+    if (may_retry && isolate && lost_race(*job.error)) {
+      *job.error = nullptr;
+      again.push_back(std::move(job));
+    } else {
+      finished.push_back(&job);
+    }
+  }
   {
     std::lock_guard lock(mutex_);
     stats_.commits += committed ? 1 : 0;
-    stats_.writes += jobs.size();
+    stats_.writes += finished.size();
+    stats_.retried += again.size();
   }
-  for (auto& job : jobs) {
-    record_duration(metrics::instruments().db_write_duration, job.queued);
-    job.done();
+  if (!again.empty()) metrics::instruments().db_write_retries.inc(again.size());
+  for (Job* job : finished) {
+    record_duration(metrics::instruments().db_write_duration, job->queued);
+    job->done();
   }
   jobs.clear();
+  for (auto& job : again) {
+    std::vector<Job> alone;
+    alone.push_back(std::move(job));
+    run_writes(db, alone, false);
+  }
 }
 
-void DbExecutor::run_read(Job& job) {
-  Tx tx(*db_);
+void DbExecutor::run_read(Database& db, Job& job) {
+  Tx tx(db);
   try {
-    if (!db_->ensure_connected()) throw DbError(true, "database unreachable");
-    db_->begin(false);
+    if (!db.ensure_connected()) throw DbError(true, "database unreachable");
+    db.begin(false);
     job.work(tx);
-    db_->exec("COMMIT");
+    db.exec("COMMIT");
   } catch (...) {
     *job.error = std::current_exception();
     try {
-      db_->exec("ROLLBACK");
+      db.exec("ROLLBACK");
     } catch (...) {
     }
   }

@@ -231,9 +231,12 @@ void PostgresDatabase::fail(PGresult* result, std::string_view context) {
   std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
   if (message.empty()) message = PQerrorMessage(conn_);
   if (auto const nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
-  bool const unavailable = PQstatus(conn_) != CONNECTION_OK || postgres_state_is_unavailable(state ? state : "");
-  if (result) PQclear(result);
-  throw DbError(unavailable, message + " (in: " + std::string(context.substr(0, 80)) + ")");
+  std::string_view const sqlstate = state ? state : "";
+  bool const unavailable = PQstatus(conn_) != CONNECTION_OK || postgres_state_is_unavailable(sqlstate);
+  bool const lost_race = sqlstate == "40P01" || sqlstate == "40001";  // deadlock victim, serialization failure
+  std::string what = message + " (in: " + std::string(context.substr(0, 80)) + ")";
+  if (result) PQclear(result);  // frees `state`
+  throw DbError(unavailable, what, lost_race);
 }
 
 void PostgresDatabase::exec(std::string_view sql) {

@@ -33,6 +33,7 @@ std::vector<std::pair<std::string, std::string>> const all_flags = {
     {"listen", "GATEHOUSE_LISTEN"},
     {"db", "GATEHOUSE_DB"},
     {"node-id", "GATEHOUSE_NODE_ID"},
+    {"db-connections", "GATEHOUSE_DB_CONNECTIONS"},
     {"jwks-url", "GATEHOUSE_JWKS_URL"},
     {"issuer", "GATEHOUSE_ISSUER"},
     {"authorized-parties", "GATEHOUSE_AUTHORIZED_PARTIES"},
@@ -227,6 +228,8 @@ TEST(Config, ABadValueIsAOneLineErrorNamingTheFlag) {
   expect_one_line_error(parse({"--listen", "host:70000"}), "--listen");
   expect_one_line_error(parse({"--listen", ":8080"}), "--listen");
   expect_one_line_error(parse({"--threads", "0"}), "--threads");
+  expect_one_line_error(parse({"--db-connections", "0"}), "--db-connections");
+  expect_one_line_error(parse({"--db-connections", "65"}), "--db-connections");
   expect_one_line_error(parse({"--log-level", "loud"}), "--log-level");
   expect_one_line_error(parse({"--dev=maybe"}), "--dev");
   expect_one_line_error(parse({"--jwks-url", "ftp://example.com/jwks"}), "--jwks-url");

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <latch>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -242,9 +243,7 @@ class GroupCommit : public ::testing::Test {
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i) threads.emplace_back([this] { io.run(); });
     for (int k = 0; k < jobs; ++k) asio::co_spawn(io, grouped_job(state, k, mode_of(k)), asio::detached);
-    while (state.submitted.load() < jobs) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    // The last submissions are a few instructions away from the queue; give them ample time.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    while (f.db().stats().queued < static_cast<std::size_t>(jobs)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     release.set_value();
     blocker.join();
     guard.reset();
@@ -390,3 +389,82 @@ TEST(DbExecutor, CoAwaitReturnsValuesAndRethrowsOnTheCallersExecutor) {
 }
 
 }  // namespace
+
+namespace {
+
+// ---- Two nodes' group commits that lock the same rows in opposite orders -------------------
+
+// One node's batch: its first job locks row `first` and waits until the other node's first job
+// has locked the other row; its second job then wants the other node's row. Each holds what the
+// other waits for: PostgreSQL picks a victim, whose second job must run again and succeed.
+struct CrossingBatch {
+  DbExecutor& db;
+  int first;
+  int second;
+  std::latch& both_hold_a_row;
+  std::vector<std::string> outcome = std::vector<std::string>(2);
+
+  void run() {
+    std::promise<void> held;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::thread blocker([&] {
+      db.write_blocking([&](Tx&) {
+        held.set_value();
+        released.wait();
+      });
+    });
+    held.get_future().wait();
+    auto job = [this](std::size_t k, int row, bool wait_for_other) {
+      return std::thread([this, k, row, wait_for_other] {
+        try {
+          db.write_blocking([&](Tx& tx) {
+            tx.query("UPDATE t SET v = v + 1 WHERE k = ?1").bind(1, row).run();
+            if (wait_for_other) both_hold_a_row.arrive_and_wait();
+          });
+          outcome[k] = "ok";
+        } catch (std::exception const& e) {
+          outcome[k] = e.what();
+        }
+      });
+    };
+    // Queued in this order behind the blocker, so that both run in the blocker's next batch.
+    std::thread one = job(0, first, true);
+    while (db.stats().queued < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::thread two = job(1, second, false);
+    while (db.stats().queued < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    release.set_value();
+    blocker.join();
+    one.join();
+    two.join();
+  }
+};
+
+}  // namespace
+
+TEST(DbExecutorPostgres, AWriteThatLosesADeadlockToAnotherNodesBatchRunsAgainAndCommits) {
+  GATEHOUSE_REQUIRE_POSTGRES();
+  // One connection per node: the two jobs queued behind the blocker must be one batch, taken by
+  // one thread, not two batches on two idle threads.
+  DatabaseOptions one_connection;
+  one_connection.connections = 1;
+  StoreFixtureDb f(gatehouse::store::Engine::postgresql, one_connection);
+  f.db().write_blocking([](Tx& tx) {
+    tx.query("CREATE TABLE t (k BIGINT PRIMARY KEY, v BIGINT NOT NULL)").run();
+    tx.query("INSERT INTO t (k, v) VALUES (1, 0), (2, 0)").run();
+  });
+  DbExecutor other(f.location(), one_connection);
+  std::latch both_hold_a_row(2);
+  CrossingBatch a{f.db(), 1, 2, both_hold_a_row};
+  CrossingBatch b{other, 2, 1, both_hold_a_row};
+  std::thread node_a([&] { a.run(); });
+  std::thread node_b([&] { b.run(); });
+  node_a.join();
+  node_b.join();
+  EXPECT_EQ(a.outcome, (std::vector<std::string>{"ok", "ok"}));
+  EXPECT_EQ(b.outcome, (std::vector<std::string>{"ok", "ok"}));
+  // Both increments of both rows are there, and the race really happened (one side ran again).
+  EXPECT_EQ(count_rows(f.db(), "SELECT v FROM t WHERE k = 1"), 2);
+  EXPECT_EQ(count_rows(f.db(), "SELECT v FROM t WHERE k = 2"), 2);
+  EXPECT_EQ(f.db().stats().retried + other.stats().retried, 1u);
+}

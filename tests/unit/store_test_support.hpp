@@ -42,17 +42,18 @@ class StoreFixtureDb {
   }
 
  public:
-  explicit StoreFixtureDb(store::Engine engine = store::Engine::sqlite) {
-    store::DatabaseLocation location(path());
+  explicit StoreFixtureDb(store::Engine engine = store::Engine::sqlite, store::DatabaseOptions const& options = {}) {
     if (engine == store::Engine::postgresql) {
       postgres_ = std::make_unique<PostgresTestDatabase>();
-      location = store::DatabaseLocation::parse(postgres_->uri());
+      location_ = store::DatabaseLocation::parse(postgres_->uri());
     }
-    db_ = std::make_unique<store::DbExecutor>(location, store::DatabaseOptions{});
+    db_ = std::make_unique<store::DbExecutor>(location_, options);
   }
   ~StoreFixtureDb() { db_.reset(); }  // the database thread goes before its database is dropped
 
   std::filesystem::path path() const { return dir_ / "gatehouse.db"; }
+  // Where the database is: a second DbExecutor opened here is a second node.
+  store::DatabaseLocation const& location() const { return location_; }
   store::Engine engine() const { return db_->engine(); }
   store::DbExecutor& db() { return *db_; }
 
@@ -75,6 +76,7 @@ class StoreFixtureDb {
 
  private:
   TempDir dir_;
+  store::DatabaseLocation location_{path()};
   std::unique_ptr<PostgresTestDatabase> postgres_;
   std::unique_ptr<store::DbExecutor> db_;
 };

@@ -19,6 +19,7 @@ struct Instruments {
   Counter& coroutine_failures;
   Histogram& db_read_duration;
   Histogram& db_write_duration;
+  Counter& db_write_retries;
 };
 
 Instruments& instruments();

@@ -27,11 +27,17 @@ class DbError : public std::runtime_error {
  public:
   // unavailable: the database is down, full, read-only, locked or shutting down, and the same
   // request may succeed later (503). Anything else is a bug or a broken schema (500).
-  DbError(bool unavailable, std::string const& what) : std::runtime_error(what), unavailable_(unavailable) {}
+  // lost_race: another transaction won a lock or a serialization check (PostgreSQL's deadlock
+  // victim or serialization failure); the statement was rolled back and the same work may be
+  // run again at once.
+  DbError(bool unavailable, std::string const& what, bool lost_race = false)
+      : std::runtime_error(what), unavailable_(unavailable), lost_race_(lost_race) {}
   bool unavailable() const { return unavailable_; }
+  bool lost_race() const { return lost_race_; }
 
  private:
   bool unavailable_;
+  bool lost_race_;
 };
 
 // Where the data is: a file path is SQLite; postgresql:// or postgres:// is a libpq URI.
@@ -51,6 +57,7 @@ struct DatabaseOptions {
   std::chrono::milliseconds busy_timeout{5000};
   bool synchronous_full = true;  // SQLite: durable commits (one fsync per group commit)
   std::string application_name = "gatehouse";  // PostgreSQL: how the server lists the connection
+  std::size_t connections = 4;  // PostgreSQL: connections (and database threads) per node; SQLite has one
 };
 
 // One engine's statement: bound, stepped, read, then reset for its next use.

@@ -1,9 +1,13 @@
 #pragma once
-// The database thread. All SQLite work runs here, never on a network thread: coroutines
-// co_await read()/write() and are resumed on their own executor when the work is done.
+// The database threads. All database work runs here, never on a network thread: coroutines
+// co_await read()/write() and are resumed on their own executor when the work is done. SQLite
+// has one thread; PostgreSQL one per connection (DatabaseOptions::connections), which take
+// batches from one queue.
 // Writes are group-committed: the writes waiting at one moment run in one BEGIN IMMEDIATE
 // transaction, each inside its own SAVEPOINT (so one failing write rolls back alone), and are
 // acknowledged only after the COMMIT is durable. One fsync then covers many requests.
+// On PostgreSQL, several nodes' group commits can lock the same rows in different orders; a
+// job that loses such a race (deadlock victim) runs again after its batch, alone.
 #include "gatehouse/store/transaction.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -25,6 +29,8 @@ struct DbExecutorStats {
   std::uint64_t commits = 0;
   std::uint64_t writes = 0;
   std::uint64_t reads = 0;
+  std::uint64_t retried = 0;  // writes that lost a race to another node's transaction and ran again alone
+  std::size_t queued = 0;     // jobs waiting now
 };
 
 class DbExecutor {
@@ -34,7 +40,7 @@ class DbExecutor {
   // Opens the database and applies pending migrations before the thread starts; throws
   // DbError or std::runtime_error with a one-line reason when it cannot.
   DbExecutor(DatabaseLocation const& location, DatabaseOptions const& options);
-  ~DbExecutor();  // finishes queued work, then joins the thread
+  ~DbExecutor();  // finishes queued work, then joins the threads
   DbExecutor(DbExecutor const&) = delete;
   DbExecutor& operator=(DbExecutor const&) = delete;
 
@@ -82,19 +88,20 @@ class DbExecutor {
   boost::asio::awaitable<void> run(Work work, bool is_write);
   void run_blocking(Work work, bool is_write);
   void enqueue(Job job);
-  void thread_main();
-  void run_writes(std::vector<Job>& jobs);
-  void run_read(Job& job);
+  void thread_main(Database& db);
+  // may_retry: jobs that lose a race are run again, each alone (which may not retry again).
+  void run_writes(Database& db, std::vector<Job>& jobs, bool may_retry = true);
+  void run_read(Database& db, Job& job);
 
-  std::unique_ptr<Database> db_;
-  Engine engine_;
+  std::vector<std::unique_ptr<Database>> dbs_;  // one per thread; SQLite has one
+  Engine engine_ = Engine::sqlite;
   int schema_version_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
   DbExecutorStats stats_;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace gatehouse::store
