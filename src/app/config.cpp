@@ -119,7 +119,7 @@ std::vector<Flag> const& flags() {
          return {};
        }},
       {"db-connections", "GATEHOUSE_DB_CONNECTIONS", "N",
-       "PostgreSQL connections per node, each with its own database thread (default 4; SQLite has one)",
+       "PostgreSQL connections per node, each with its own database thread (default 2; SQLite has one)",
        [](Config& c, std::string const& v) { return parse_int(v, 1, 64, c.db_connections); }},
       {"jwks-url", "GATEHOUSE_JWKS_URL", "URL", "Clerk JWKS: https://..., http://... or file:///...",
        [](Config& c, std::string const& v) -> std::string {

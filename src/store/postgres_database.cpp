@@ -65,7 +65,8 @@ bool postgres_state_is_unavailable(std::string_view sqlstate) {
 
 class PostgresDatabase::PgStatement final : public Statement {
  public:
-  PgStatement(PostgresDatabase& db, std::string sql) : db_(db), sql_(std::move(sql)) {}
+  PgStatement(PostgresDatabase& db, std::string sql, std::string name)
+      : db_(db), sql_(std::move(sql)), name_(std::move(name)) {}
   ~PgStatement() override { clear(); }
 
   void bind_text(int index, std::string_view text) override { set(index, std::string(text), text_oid, 0); }
@@ -87,8 +88,14 @@ class PostgresDatabase::PgStatement final : public Statement {
         values[i] = null_[i] ? nullptr : values_[i].data();
         lengths[i] = static_cast<int>(values_[i].size());
       }
-      result_ = db_.run(sql_, static_cast<int>(values_.size()), types_.data(), values.data(), lengths.data(),
-                        formats_.data());
+      int const count = static_cast<int>(values_.size());
+      // Prepared once per connection (a new connection has none): the server parses and plans
+      // the statement once instead of on every execution, most of its CPU for these statements.
+      if (prepared_on_ != db_.connection_generation_) {
+        db_.prepare(name_, sql_, count, types_.data());
+        prepared_on_ = db_.connection_generation_;
+      }
+      result_ = db_.run_prepared(name_, sql_, count, values.data(), lengths.data(), formats_.data());
       row_ = -1;
       rows_ = PQntuples(result_);
     }
@@ -149,6 +156,8 @@ class PostgresDatabase::PgStatement final : public Statement {
 
   PostgresDatabase& db_;
   std::string sql_;
+  std::string name_;
+  std::uint64_t prepared_on_ = 0;  // the connection_generation_ it was prepared on; 0: not yet
   std::vector<std::string> values_;
   std::vector<bool> null_;
   std::vector<unsigned> types_;
@@ -175,6 +184,7 @@ void PostgresDatabase::connect() {
     std::string const message = conn_ ? PQerrorMessage(conn_) : "out of memory";
     throw DbError(true, "cannot connect to PostgreSQL: " + message.substr(0, message.find('\n')));
   }
+  ++connection_generation_;  // prepared statements belong to the connection they were made on
   PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
   // Quoted as a literal (doubled quotes): the name carries the node id.
   std::string quoted;
@@ -247,9 +257,15 @@ void PostgresDatabase::exec(std::string_view sql) {
   PQclear(result);
 }
 
-PGresult* PostgresDatabase::run(std::string const& sql, int count, unsigned const* types, char const* const* values,
-                                int const* lengths, int const* formats) {
-  PGresult* result = PQexecParams(conn_, sql.c_str(), count, types, values, lengths, formats, 0);
+void PostgresDatabase::prepare(std::string const& name, std::string const& sql, int count, unsigned const* types) {
+  PGresult* result = PQprepare(conn_, name.c_str(), sql.c_str(), count, types);
+  if (PQresultStatus(result) != PGRES_COMMAND_OK) fail(result, sql);
+  PQclear(result);
+}
+
+PGresult* PostgresDatabase::run_prepared(std::string const& name, std::string const& sql, int count,
+                                         char const* const* values, int const* lengths, int const* formats) {
+  PGresult* result = PQexecPrepared(conn_, name.c_str(), count, values, lengths, formats, 0);
   auto const status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, sql);
   char const* tuples = PQcmdTuples(result);
@@ -260,7 +276,11 @@ PGresult* PostgresDatabase::run(std::string const& sql, int count, unsigned cons
 Query PostgresDatabase::query(std::string_view sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
-    it = statements_.emplace(std::string(sql), std::make_unique<PgStatement>(*this, postgres_placeholders(sql))).first;
+    std::string name = "gh" + std::to_string(statements_.size() + 1);
+    it = statements_
+             .emplace(std::string(sql),
+                      std::make_unique<PgStatement>(*this, postgres_placeholders(sql), std::move(name)))
+             .first;
   }
   return Query(*it->second);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The PostgreSQL engine, on Debian's libpq: one connection, driven from the database thread
-// like SQLite's. Statements go as PQexecParams with typed parameters (text, bigint, bytea in
-// binary), one round trip each; results are read in text format. A lost connection is
+// like SQLite's. Statements are prepared once per connection with typed parameters (text,
+// bigint, bytea in binary) and run with PQexecPrepared, one round trip each; results are read in
+// text format. A lost connection is
 // reopened (with backoff) before the next unit of work; meanwhile every unit of work fails as
 // unavailable (503).
 #include "gatehouse/store/database.hpp"
@@ -35,9 +36,11 @@ class PostgresDatabase final : public Database {
   void listen(std::string_view channel) override;
   bool wait_for_notification(std::chrono::milliseconds timeout) override;
 
-  // Runs a statement with parameters; the caller owns the result (PQclear). Throws DbError.
-  pg_result* run(std::string const& sql, int count, unsigned const* types, char const* const* values,
-                 int const* lengths, int const* formats);
+  // Prepares a named statement on this connection, then runs it with parameters; the caller owns
+  // the result (PQclear). `sql` only names the statement in errors. Throw DbError.
+  void prepare(std::string const& name, std::string const& sql, int count, unsigned const* types);
+  pg_result* run_prepared(std::string const& name, std::string const& sql, int count, char const* const* values,
+                          int const* lengths, int const* formats);
 
  private:
   class PgStatement;
@@ -52,6 +55,7 @@ class PostgresDatabase final : public Database {
   std::string uri_;
   std::string application_name_;
   pg_conn* conn_ = nullptr;
+  std::uint64_t connection_generation_ = 0;  // counts connections made, so statements know to prepare again
   int changes_ = 0;
   std::chrono::steady_clock::time_point next_attempt_{};
   std::chrono::milliseconds backoff_{100};

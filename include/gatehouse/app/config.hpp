@@ -26,7 +26,7 @@ struct Config {
   std::filesystem::path db_path = "gatehouse.db";  // SQLite (the default engine)
   std::optional<std::string> db_uri;               // set: PostgreSQL (--db postgresql://...)
   std::string node_id;                             // empty: host name and port
-  std::int64_t db_connections = 4;                 // PostgreSQL only: connections per node
+  std::int64_t db_connections = 2;                 // PostgreSQL only: connections per node
   std::optional<std::string> jwks_url;
   std::optional<std::string> issuer;
   std::vector<std::string> authorized_parties;

@@ -57,7 +57,7 @@ struct DatabaseOptions {
   std::chrono::milliseconds busy_timeout{5000};
   bool synchronous_full = true;  // SQLite: durable commits (one fsync per group commit)
   std::string application_name = "gatehouse";  // PostgreSQL: how the server lists the connection
-  std::size_t connections = 4;  // PostgreSQL: connections (and database threads) per node; SQLite has one
+  std::size_t connections = 2;  // PostgreSQL: connections (and database threads) per node; SQLite has one
 };
 
 // One engine's statement: bound, stepped, read, then reset for its next use.
