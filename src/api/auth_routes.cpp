@@ -3,6 +3,7 @@
 #include "gatehouse/api/authentication.hpp"
 #include "gatehouse/api/json_body.hpp"
 #include "gatehouse/api/routes.hpp"
+#include "gatehouse/api/user_agent.hpp"
 #include "gatehouse/api/whoami_body.hpp"
 #include "gatehouse/domain/devices.hpp"
 #include "gatehouse/domain/principals.hpp"
@@ -14,18 +15,6 @@ namespace gatehouse::api {
 namespace {
 
 constexpr std::size_t max_device_id_size = 256;
-constexpr std::size_t max_user_agent_size = 256;
-
-// Printable ASCII only, bounded: the user agent is echoed back in session lists.
-std::optional<std::string> user_agent_of(Request const& req) {
-  std::string ua;
-  for (char c : req.header("User-Agent")) {
-    if (ua.size() == max_user_agent_size) break;
-    if (c >= 0x20 && c < 0x7f) ua.push_back(c);
-  }
-  if (ua.empty()) return std::nullopt;
-  return ua;
-}
 
 std::string device_id_of(Request const& req) {
   // An empty body is a request without a device_id, not a JSON syntax error.

@@ -8,6 +8,7 @@ void add_all_routes(Router& router, Services& services) {
   add_health_routes(router, services);
   add_auth_routes(router, services);
   add_session_routes(router, services);
+  add_refresh_routes(router, services);
   add_research_routes(router, services);
   add_secret_routes(router, services);
   add_stream_routes(router, services);

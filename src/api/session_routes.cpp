@@ -24,6 +24,7 @@ boost::asio::awaitable<Response> list_sessions(Services& s, Request const& req) 
         {"created_at", rfc3339(x->created_at)},
         {"expires_at", rfc3339(x->expires_at.load())},
         {"user_agent", x->user_agent ? boost::json::value(*x->user_agent) : boost::json::value(nullptr)},
+        {"family_id", x->family_id ? boost::json::value(*x->family_id) : boost::json::value(nullptr)},
         {"current", caller.session && x->id == caller.session->id},
     });
   }

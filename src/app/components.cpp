@@ -63,7 +63,8 @@ Components::Components(Config const& config, crypto::SecretBox box, boost::asio:
       domain(domain::DomainParts{db, changes, sessions, api_keys, tickets, secret_box},
              domain::DomainOptions{domain::SessionOptions{config.session_ttl},
                                    domain::ApiKeyOptions{config.api_key_prefix},
-                                   db.engine() == store::Engine::postgresql}),
+                                   db.engine() == store::Engine::postgresql,
+                                   domain::RefreshOptions{config.refresh_token_ttl}}),
       limits(api::ClientLimitsOptions{config.trusted_proxies, config.session_rate_limit, config.failed_auth_rate_limit}),
       services{api::RouteOptions{config.dev}, domain, authenticator, extender, limits, jwks.get()} {
   if (several_nodes()) changes.publish_to_other_nodes(node_id);

@@ -29,6 +29,8 @@ asio::awaitable<void> run_maintenance(Components& parts, std::chrono::seconds pu
       co_await parts.domain.tickets.purge(now);
       std::size_t const purged = co_await parts.domain.sessions.purge(now - purge_grace.count());
       if (purged > 0) log::info("purged sessions", {{"count", purged}});
+      std::size_t const families = co_await parts.domain.refresh.purge(now - purge_grace.count());
+      if (families > 0) log::info("purged refresh families", {{"count", families}});
       if (parts.several_nodes()) co_await parts.domain.storage.purge_changes(now - changes_kept_for);
     } catch (std::exception const& e) {
       log::warn("purge failed", {{"error", e.what()}});

@@ -23,6 +23,7 @@ void SessionRegistry::add(store::SessionRecord const& record) {
   session->kind = record.kind;
   session->created_at = record.created_at;
   session->user_agent = record.user_agent;
+  session->family_id = record.family_id;
   session->expires_at = record.expires_at;
   session->revoked = record.revoked_at.has_value();
 

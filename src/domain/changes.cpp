@@ -75,7 +75,8 @@ std::string encode(Change const& change) {
                                 {"created_at", s.created_at},
                                 {"expires_at", s.expires_at},
                                 {"revoked_at", nullable(s.revoked_at)},
-                                {"user_agent", nullable(s.user_agent)}};
+                                {"user_agent", nullable(s.user_agent)},
+                                {"family_id", nullable(s.family_id)}};
           },
           [](SessionsRevoked const& c) { return json::object{{"type", "sessions_revoked"}, {"ids", ids(c.session_ids)}}; },
           [](SessionsPurged const& c) { return json::object{{"type", "sessions_purged"}, {"ids", ids(c.session_ids)}}; },
@@ -123,6 +124,8 @@ std::optional<Change> decode(std::string_view body) {
       s.expires_at = integer(o, "expires_at");
       s.revoked_at = opt_integer(o, "revoked_at");
       s.user_agent = opt_text(o, "user_agent");
+      // Absent in changes written by a node older than refresh families (a rolling upgrade).
+      if (o.contains("family_id")) s.family_id = opt_text(o, "family_id");
       return SessionMinted{std::move(s)};
     }
     if (type == "sessions_revoked") return SessionsRevoked{text_list(o, "ids")};

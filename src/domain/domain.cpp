@@ -4,6 +4,7 @@ namespace gatehouse::domain {
 
 Domain::Domain(DomainParts parts, DomainOptions options)
     : sessions(parts.db, parts.changes, parts.sessions, options.sessions),
+      refresh(parts.db, sessions, options.refresh),
       api_keys(parts.db, parts.changes, parts.keys, std::move(options.api_keys)),
       research(parts.db, parts.changes),
       devices(parts.db, parts.changes),

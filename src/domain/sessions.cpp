@@ -4,48 +4,60 @@
 #include "gatehouse/crypto/random.hpp"
 #include "gatehouse/errors.hpp"
 #include "gatehouse/store/principal_store.hpp"
+#include "gatehouse/store/refresh_store.hpp"
 #include "gatehouse/store/session_store.hpp"
 
 #include <algorithm>
 
 namespace gatehouse::domain {
 
-store::SessionRecord Sessions::insert(store::Tx& tx, store::PrincipalRecord const& principal,
-                                      crypto::Sha256Digest const& hash, std::optional<std::string> const& user_agent,
-                                      UnixSeconds now) {
+MintedSession Sessions::mint_in(store::Tx& tx, store::PrincipalRecord const& principal,
+                               std::optional<std::string> const& user_agent, UnixSeconds now,
+                               std::optional<std::string> family_id) {
+  auto token = auth::mint_opaque_token(auth::session_token_prefix);
   store::SessionRecord record;
   record.id = crypto::time_ordered_id("s_");
-  record.token_hash = hash;
+  record.token_hash = token.hash;
   record.principal_id = principal.id;
   record.kind = principal.kind;
   record.created_at = now;
   record.expires_at = now + options_.ttl;
   record.user_agent = user_agent;
+  record.family_id = std::move(family_id);
   store::insert_session(tx, record);
   changes_.record(tx, SessionMinted{record});
-  return record;
+  return MintedSession{std::move(token.text), std::move(record)};
+}
+
+std::size_t Sessions::revoke_in(store::Tx& tx, std::vector<std::string> ids, UnixSeconds now, bool end_families) {
+  if (end_families) {
+    auto const families = store::family_ids_of_sessions(tx, ids);
+    for (auto& id : store::revoke_refresh_families(tx, families, now)) ids.push_back(std::move(id));
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (ids.empty()) return 0;
+  std::size_t const n = store::revoke_sessions(tx, ids, now);
+  changes_.record(tx, SessionsRevoked{std::move(ids)});
+  return n;
 }
 
 boost::asio::awaitable<MintedSession> Sessions::mint_for_user(auth::JwtClaims const& claims,
                                                               std::optional<std::string> user_agent) {
-  auto token = auth::mint_opaque_token(auth::session_token_prefix);
-  auto record = co_await db_.write([&](store::Tx& tx) {
+  co_return co_await db_.write([&](store::Tx& tx) {
     UnixSeconds const now = now_unix();
     auto const principal = store::upsert_user_principal(tx, claims.sub, claims.email, claims.name, now);
-    return insert(tx, principal, token.hash, user_agent, now);
+    return mint_in(tx, principal, user_agent, now);
   });
-  co_return MintedSession{std::move(token.text), std::move(record)};
 }
 
 boost::asio::awaitable<MintedSession> Sessions::mint_anonymous(std::string const& device_id,
                                                                std::optional<std::string> user_agent) {
-  auto token = auth::mint_opaque_token(auth::session_token_prefix);
-  auto record = co_await db_.write([&](store::Tx& tx) {
+  co_return co_await db_.write([&](store::Tx& tx) {
     UnixSeconds const now = now_unix();
     auto const principal = store::upsert_anonymous_principal(tx, device_id, now);
-    return insert(tx, principal, token.hash, user_agent, now);
+    return mint_in(tx, principal, user_agent, now);
   });
-  co_return MintedSession{std::move(token.text), std::move(record)};
 }
 
 std::vector<auth::SessionPtr> Sessions::live_of(std::string const& principal_id, UnixSeconds now) const {
@@ -59,11 +71,7 @@ std::vector<auth::SessionPtr> Sessions::live_of(std::string const& principal_id,
 
 boost::asio::awaitable<std::size_t> Sessions::revoke(std::vector<std::string> ids) {
   if (ids.empty()) co_return 0;
-  co_return co_await db_.write([&](store::Tx& tx) {
-    std::size_t const n = store::revoke_sessions(tx, ids, now_unix());
-    changes_.record(tx, SessionsRevoked{ids});
-    return n;
-  });
+  co_return co_await db_.write([&](store::Tx& tx) { return revoke_in(tx, ids, now_unix(), true); });
 }
 
 boost::asio::awaitable<void> Sessions::revoke_one(std::string const& principal_id, std::string const& session_id,
@@ -79,11 +87,15 @@ boost::asio::awaitable<std::size_t> Sessions::revoke_all(std::string const& prin
                                                          std::optional<std::string> keep, UnixSeconds now) {
   co_return co_await db_.write([&](store::Tx& tx) {
     auto ids = store::live_session_ids(tx, principal_id, now);
-    if (keep) std::erase(ids, *keep);
-    if (ids.empty()) return std::size_t{0};
-    std::size_t const n = store::revoke_sessions(tx, ids, now_unix());
-    changes_.record(tx, SessionsRevoked{std::move(ids)});
-    return n;
+    auto families = store::live_family_ids(tx, principal_id, now);
+    if (keep) {
+      std::erase(ids, *keep);
+      for (auto const& kept_family : store::family_ids_of_sessions(tx, {*keep})) std::erase(families, kept_family);
+    }
+    for (auto& id : store::revoke_refresh_families(tx, families, now)) {
+      if (!keep || id != *keep) ids.push_back(std::move(id));
+    }
+    return revoke_in(tx, std::move(ids), now, false);
   });
 }
 

@@ -18,6 +18,7 @@ struct TableCopy {
 constexpr TableCopy tables[] = {
     {"principals", "rowid"},   {"sessions", "rowid"}, {"device_bindings", "rowid"},     {"research", "rowid"},
     {"research_events", "research_id, seq"},          {"secrets", "rowid"},           {"api_keys", "rowid"},
+    {"refresh_families", "rowid"},                    {"refresh_tokens", "rowid"},
 };
 
 struct Column {

@@ -6,8 +6,8 @@ namespace gatehouse::store {
 
 void insert_session(Tx& tx, SessionRecord const& s) {
   tx.query(
-        "INSERT INTO sessions (id, token_hash, principal_id, created_at, expires_at, user_agent, revoked_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        "INSERT INTO sessions (id, token_hash, principal_id, created_at, expires_at, user_agent, revoked_at, family_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
       .bind(1, s.id)
       .bind_blob(2, std::span<unsigned char const>(s.token_hash))
       .bind(3, s.principal_id)
@@ -15,13 +15,14 @@ void insert_session(Tx& tx, SessionRecord const& s) {
       .bind(5, s.expires_at)
       .bind(6, s.user_agent)
       .bind(7, s.revoked_at)
+      .bind(8, s.family_id)
       .run();
 }
 
 namespace {
 
 // The columns both session queries select in this order from column `first` on:
-// s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent.
+// s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent, s.family_id.
 void read_session_fields(Query& q, int first, SessionRecord& s) {
   s.principal_id = q.text(first);
   s.kind = q.text(first + 1) == "user" ? PrincipalKind::user : PrincipalKind::anonymous;
@@ -29,6 +30,7 @@ void read_session_fields(Query& q, int first, SessionRecord& s) {
   s.expires_at = q.int64(first + 3);
   s.revoked_at = q.opt_int64(first + 4);
   s.user_agent = q.opt_text(first + 5);
+  s.family_id = q.opt_text(first + 6);
 }
 
 // Rows of "SELECT s.id, s.token_hash, <read_session_fields' columns> ...".
@@ -50,14 +52,14 @@ std::vector<SessionRecord> read_full_sessions(Query& q) {
 
 std::vector<SessionRecord> load_sessions(Tx& tx) {
   auto q = tx.query(
-      "SELECT s.id, s.token_hash, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent "
+      "SELECT s.id, s.token_hash, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent, s.family_id "
       "FROM sessions s JOIN principals p ON p.id = s.principal_id");
   return read_full_sessions(q);
 }
 
 std::optional<SessionRecord> find_session_by_token_hash(Tx& tx, crypto::Sha256Digest const& hash) {
   auto q = tx.query(
-      "SELECT s.id, s.token_hash, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent "
+      "SELECT s.id, s.token_hash, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent, s.family_id "
       "FROM sessions s JOIN principals p ON p.id = s.principal_id WHERE s.token_hash = ?1");
   q.bind_blob(1, std::span<unsigned char const>(hash));
   auto rows = read_full_sessions(q);
@@ -85,7 +87,7 @@ std::vector<std::string> live_session_ids(Tx& tx, std::string const& principal_i
 
 std::vector<SessionRecord> list_sessions(Tx& tx, std::optional<std::string> const& principal_id, std::size_t limit) {
   auto q = tx.query(
-      "SELECT s.id, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent "
+      "SELECT s.id, s.principal_id, p.kind, s.created_at, s.expires_at, s.revoked_at, s.user_agent, s.family_id "
       "FROM sessions s JOIN principals p ON p.id = s.principal_id "
       "WHERE ?1 IS NULL OR s.principal_id = ?1 ORDER BY s.created_at DESC, s.id DESC LIMIT ?2");
   q.bind(1, principal_id);

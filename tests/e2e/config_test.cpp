@@ -19,7 +19,7 @@ std::size_t line_count(std::string const& text) { return static_cast<std::size_t
 std::set<std::string> const documented_flags = {
     "--listen",     "--db",         "--jwks-url",         "--issuer",         "--authorized-parties",
     "--session-ttl", "--clock-skew", "--threads",         "--heartbeat",      "--secrets-key",
-    "--jwks-refresh", "--jwks-min-refetch", "--session-purge-grace", "--api-key-prefix", "--config", "--check-config", "--session-rate-limit", "--failed-auth-rate-limit", "--trusted-proxies", "--max-connections", "--node-id", "--request-timeout", "--cors-origins", "--tls-cert", "--tls-key", "--log-level", "--admin-socket", "--dev", "--help"};
+    "--jwks-refresh", "--jwks-min-refetch", "--session-purge-grace", "--api-key-prefix", "--config", "--check-config", "--session-rate-limit", "--failed-auth-rate-limit", "--trusted-proxies", "--max-connections", "--node-id", "--db-connections", "--refresh-token-ttl", "--request-timeout", "--cors-origins", "--tls-cert", "--tls-key", "--log-level", "--admin-socket", "--dev", "--help"};
 
 }  // namespace
 

@@ -38,6 +38,7 @@ std::vector<std::pair<std::string, std::string>> const all_flags = {
     {"issuer", "GATEHOUSE_ISSUER"},
     {"authorized-parties", "GATEHOUSE_AUTHORIZED_PARTIES"},
     {"session-ttl", "GATEHOUSE_SESSION_TTL"},
+    {"refresh-token-ttl", "GATEHOUSE_REFRESH_TOKEN_TTL"},
     {"clock-skew", "GATEHOUSE_CLOCK_SKEW"},
     {"threads", "GATEHOUSE_THREADS"},
     {"heartbeat", "GATEHOUSE_HEARTBEAT"},
@@ -74,6 +75,7 @@ TEST(Config, DefaultsWithNoFlagsAndNoEnvironment) {
   EXPECT_EQ(c.listen_host, "127.0.0.1");
   EXPECT_EQ(c.listen_port, 8080);
   EXPECT_EQ(c.session_ttl, 1800);
+  EXPECT_EQ(c.refresh_token_ttl, 30 * 86400);
   EXPECT_EQ(c.db_path, "gatehouse.db");
   EXPECT_EQ(c.jwks_url, std::nullopt);
   EXPECT_EQ(c.issuer, std::nullopt);
@@ -224,6 +226,7 @@ TEST(Config, ABadValueIsAOneLineErrorNamingTheFlag) {
   expect_one_line_error(parse({"--session-ttl", "abc"}), "--session-ttl");
   expect_one_line_error(parse({"--session-ttl", "0"}), "--session-ttl");
   expect_one_line_error(parse({"--session-ttl", "10s"}), "--session-ttl");
+  expect_one_line_error(parse({"--refresh-token-ttl", "0"}), "--refresh-token-ttl");
   expect_one_line_error(parse({"--listen", "8080"}), "--listen");
   expect_one_line_error(parse({"--listen", "host:70000"}), "--listen");
   expect_one_line_error(parse({"--listen", ":8080"}), "--listen");

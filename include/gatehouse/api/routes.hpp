@@ -8,6 +8,7 @@ namespace gatehouse::api {
 void add_health_routes(Router& router, Services& services);   // /health, /ready
 void add_auth_routes(Router& router, Services& services);     // /auth/session, anonymous, rebind, bootstrap, whoami, stream-ticket
 void add_session_routes(Router& router, Services& services);  // logout, /auth/sessions
+void add_refresh_routes(Router& router, Services& services);  // /auth/refresh
 void add_research_routes(Router& router, Services& services);
 void add_secret_routes(Router& router, Services& services);
 void add_stream_routes(Router& router, Services& services);   // SSE, WebSocket

@@ -31,6 +31,7 @@ struct Config {
   std::optional<std::string> issuer;
   std::vector<std::string> authorized_parties;
   std::int64_t session_ttl = 1800;
+  std::int64_t refresh_token_ttl = 30 * 86400;  // a refresh family's absolute lifetime
   std::int64_t clock_skew = 5;
   unsigned threads = 0;  // 0: one per core
   std::int64_t heartbeat = 15;

@@ -1,5 +1,5 @@
 #pragma once
-// Opaque bearer secrets (session tokens, stream tickets): a recognisable prefix followed by
+// Opaque bearer secrets (session tokens, stream tickets, refresh tokens): a recognisable prefix followed by
 // 256 random bits in base64url. Only their SHA-256 is ever stored or used as a lookup key.
 #include "gatehouse/crypto/sha256.hpp"
 
@@ -10,6 +10,7 @@ namespace gatehouse::auth {
 
 inline constexpr std::string_view session_token_prefix = "gs_";
 inline constexpr std::string_view stream_ticket_prefix = "gt_";
+inline constexpr std::string_view refresh_token_prefix = "gr_";
 
 struct OpaqueToken {
   std::string text;  // handed to the client once, never stored or logged

@@ -24,6 +24,7 @@ struct Session {
   store::PrincipalKind kind = store::PrincipalKind::anonymous;
   UnixSeconds created_at = 0;
   std::optional<std::string> user_agent;
+  std::optional<std::string> family_id;  // the refresh family it was minted in, if any
   std::atomic<UnixSeconds> expires_at{0};
   std::atomic<bool> revoked{false};
   // When the token last authenticated a request, to the second; memory only (0: not since start).

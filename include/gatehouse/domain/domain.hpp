@@ -5,6 +5,7 @@
 #include "gatehouse/domain/api_keys.hpp"
 #include "gatehouse/domain/devices.hpp"
 #include "gatehouse/domain/principals.hpp"
+#include "gatehouse/domain/refresh_families.hpp"
 #include "gatehouse/domain/research.hpp"
 #include "gatehouse/domain/secrets.hpp"
 #include "gatehouse/domain/sessions.hpp"
@@ -27,6 +28,7 @@ struct DomainOptions {
   SessionOptions sessions;
   ApiKeyOptions api_keys;
   bool several_nodes = false;  // PostgreSQL: state that every node must see goes through the database
+  RefreshOptions refresh;
 };
 
 struct Domain {
@@ -37,6 +39,7 @@ struct Domain {
   boost::asio::awaitable<bool> load_credential(auth::NotInMemory const& missing);
 
   Sessions sessions;
+  RefreshFamilies refresh;  // after sessions, which it mints through
   ApiKeys api_keys;
   Research research;
   Devices devices;

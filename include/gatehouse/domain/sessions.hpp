@@ -46,16 +46,28 @@ class Sessions {
   boost::asio::awaitable<MintedSession> mint_anonymous(std::string const& device_id,
                                                        std::optional<std::string> user_agent);
 
+  // Inside a caller's write (a refresh family's sign-in or rotation): a new session for the
+  // principal, in the given refresh family or none.
+  MintedSession mint_in(store::Tx& tx, store::PrincipalRecord const& principal,
+                        std::optional<std::string> const& user_agent, UnixSeconds now,
+                        std::optional<std::string> family_id = std::nullopt);
+  // Inside a caller's write: revokes the sessions; with end_families, also the refresh families
+  // they were minted in and every live session of those (a revoked session whose family lived
+  // on would sign its client straight back in). Returns how many sessions it revoked.
+  std::size_t revoke_in(store::Tx& tx, std::vector<std::string> ids, UnixSeconds now, bool end_families);
+
   // The principal's live sessions, oldest first (from memory).
   std::vector<auth::SessionPtr> live_of(std::string const& principal_id, UnixSeconds now) const;
 
-  // Revokes the given sessions; returns how many were live and are revoked now.
+  // Revokes the given sessions and the refresh families they were minted in; returns how many
+  // sessions were live and are revoked now.
   boost::asio::awaitable<std::size_t> revoke(std::vector<std::string> ids);
   // One of the principal's live sessions. Throws Failure(session_not_found) for anything else.
   boost::asio::awaitable<void> revoke_one(std::string const& principal_id, std::string const& session_id,
                                           UnixSeconds now);
   // Every live session of the principal but `keep` (none kept when nullopt), as the database
-  // knows them (with several nodes, memory may not have heard of one minted a moment ago).
+  // knows them (with several nodes, memory may not have heard of one minted a moment ago), and
+  // every live refresh family of the principal but the one `keep` was minted in.
   boost::asio::awaitable<std::size_t> revoke_all(std::string const& principal_id, std::optional<std::string> keep,
                                                  UnixSeconds now);
 
@@ -76,9 +88,6 @@ class Sessions {
   ChangeApplier& changes_;
   auth::SessionRegistry& registry_;
   SessionOptions options_;
-
-  store::SessionRecord insert(store::Tx& tx, store::PrincipalRecord const& principal, crypto::Sha256Digest const& hash,
-                              std::optional<std::string> const& user_agent, UnixSeconds now);
 };
 
 }  // namespace gatehouse::domain

@@ -35,6 +35,7 @@ struct SessionRecord {
   UnixSeconds expires_at = 0;
   std::optional<UnixSeconds> revoked_at;
   std::optional<std::string> user_agent;
+  std::optional<std::string> family_id;  // the refresh family it was minted in, if any
 };
 
 enum class ResearchStatus { running, done };
