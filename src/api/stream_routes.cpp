@@ -1,7 +1,7 @@
 // GET /research/{id}/events (SSE) and GET /ws (WebSocket): authenticate and validate here, in
 // request/response mode, so a refusal is the usual JSON error; then hand the connection over.
 #include "gatehouse/api/routes.hpp"
-#include "gatehouse/api/stream_upgrade.hpp"
+#include "gatehouse/api/response.hpp"
 #include "gatehouse/auth/caller.hpp"
 #include "gatehouse/domain/research.hpp"
 #include "gatehouse/errors.hpp"

@@ -10,7 +10,7 @@
 #include "gatehouse/net/admin_socket.hpp"
 #include "gatehouse/net/listener.hpp"
 #include "gatehouse/net/tls_context.hpp"
-#include "gatehouse/streams/subscription_context.hpp"
+#include "gatehouse/streams/subscription.hpp"
 #include "gatehouse/util/log.hpp"
 #include "gatehouse/util/spawn.hpp"
 

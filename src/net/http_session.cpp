@@ -1,6 +1,6 @@
 #include "gatehouse/net/http_session.hpp"
 
-#include "gatehouse/api/stream_upgrade.hpp"
+#include "gatehouse/api/response.hpp"
 #include "gatehouse/metrics/instruments.hpp"
 #include "gatehouse/net.hpp"
 #include "gatehouse/net/sse_session.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// serve_websocket's definition, instantiated once per transport in ws_session_plain.cpp and
+// serve_websocket's definition, instantiated once per transport in ws_session.cpp and
 // ws_session_tls.cpp. The socket's bytes only: the protocol (welcome, subscriptions, replies,
 // replay and live events, heartbeats, close reasons) is the Subscription's.
 #include "gatehouse/net.hpp"
@@ -87,8 +87,7 @@ asio::awaitable<void> serve(Transport transport, http::request<http::string_body
                             StreamContext& ctx, [[maybe_unused]] ConnectionRegistry::Registration registration) {
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
-  // Beast pings an idle peer at half this and drops it if nothing comes back.
-  timeouts.idle_timeout = std::max<std::chrono::seconds>(ctx.heartbeat * 2, std::chrono::seconds(20));
+  timeouts.idle_timeout = websocket_idle_timeout(ctx);
   timeouts.keep_alive_pings = true;
 
   auto const c = std::make_shared<WsConnection<Transport>>(std::move(transport));

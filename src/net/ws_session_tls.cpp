@@ -1,4 +1,4 @@
-// serve_websocket over TLS (the plain one is in ws_session_plain.cpp).
+// serve_websocket over TLS (the plain one is in ws_session.cpp).
 #include "net/ws_session_impl.hpp"
 
 #include <boost/beast/ssl.hpp>

@@ -2,7 +2,6 @@
 
 #include "gatehouse/net.hpp"
 #include "gatehouse/store/database.hpp"
-#include "gatehouse/streams/subscription_context.hpp"
 #include "gatehouse/streams/replay.hpp"
 #include "gatehouse/streams/ws_protocol.hpp"
 #include "gatehouse/util/log.hpp"

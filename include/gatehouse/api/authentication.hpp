@@ -4,8 +4,7 @@
 // access log. The dispatcher admits each route's requests by its RouteAccess; the routes that
 // read their own credential (rebind) use authenticate().
 #include "gatehouse/api/request.hpp"
-#include "gatehouse/api/route_access.hpp"
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/routes.hpp"
 #include "gatehouse/auth/caller.hpp"
 #include "gatehouse/auth/credential_misses.hpp"
 #include "gatehouse/auth/credentials.hpp"

@@ -1,5 +1,9 @@
 #pragma once
+#include "gatehouse/auth/caller.hpp"
+
 #include <boost/json/value.hpp>
+
+#include <cstdint>
 
 #include <memory>
 #include <string>
@@ -9,7 +13,17 @@
 
 namespace gatehouse::api {
 
-struct StreamUpgrade;
+// What a stream route hands to the connection once the request is authenticated and valid:
+// the connection then leaves request/response mode for SSE or WebSocket.
+struct StreamUpgrade {
+  enum class Kind { sse, websocket };
+  Kind kind = Kind::sse;
+  auth::Caller caller;
+  std::string research_id;         // SSE only
+  std::int64_t last_event_id = 0;  // SSE only
+  std::vector<std::pair<std::string_view, std::string>> response_headers;  // SSE: beyond the standard head
+  std::string request_id;          // set by the HTTP layer: echoed in the handshake response
+};
 
 struct Response {
   int status = 200;

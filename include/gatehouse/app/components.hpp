@@ -3,7 +3,7 @@
 // in the order they depend on each other, with the in-memory registries loaded from the
 // database. The server runs them; the fuzz target and the route-table test build the same.
 #include "gatehouse/api/client_limits.hpp"
-#include "gatehouse/api/services.hpp"
+#include "gatehouse/api/routes.hpp"
 #include "gatehouse/app/config.hpp"
 #include "gatehouse/auth/api_key_registry.hpp"
 #include "gatehouse/auth/api_key_usage.hpp"

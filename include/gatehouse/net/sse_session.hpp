@@ -2,7 +2,7 @@
 // Server-Sent Events for GET /research/{id}/events, after the route has authenticated the
 // request: stored events after Last-Event-ID, then live ones, a keepalive comment each
 // heartbeat, `event: revoked` and close on revocation, close after the "done" event.
-#include "gatehouse/api/stream_upgrade.hpp"
+#include "gatehouse/api/response.hpp"
 #include "gatehouse/net/stream_context.hpp"
 
 #include <boost/asio/awaitable.hpp>

@@ -20,4 +20,8 @@ struct StreamContext {
   std::chrono::seconds write_timeout{30};
 };
 
+// How long a WebSocket may stay silent: Beast pings an idle peer at half this and drops it if
+// nothing comes back, so it must outlast the heartbeat with room for a slow round trip.
+std::chrono::seconds websocket_idle_timeout(StreamContext const& ctx);
+
 }  // namespace gatehouse::net

@@ -2,7 +2,7 @@
 // The WebSocket endpoint GET /ws, after the route has authenticated the upgrade request:
 // welcome, subscribe (replay after after_seq, then live), unsubscribe, ping/pong, errors that
 // leave the socket open, and close 4401 on revocation or expiry.
-#include "gatehouse/api/stream_upgrade.hpp"
+#include "gatehouse/api/response.hpp"
 #include "gatehouse/net/stream_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -15,7 +15,7 @@ namespace gatehouse::net {
 // tcp_stream allocates a new state and leaves the old one allocated in the moved-from object,
 // which a coroutine parameter keeps for the life of the stream. A TLS connection hands over its
 // TlsStream, which moves by pointer. Instantiated for each in its own translation unit
-// (ws_session_plain.cpp, ws_session_tls.cpp: the longest compile steps, so they build in parallel).
+// (ws_session.cpp, ws_session_tls.cpp: the longest compile steps, so they build in parallel).
 template <typename Transport>
 boost::asio::awaitable<void> serve_websocket(Transport transport,
                                              boost::beast::http::request<boost::beast::http::string_body> request,

@@ -14,13 +14,13 @@ class Tx {
  public:
   explicit Tx(Database& db) : db_(db) {}
 
-  Query query(std::string_view sql) { return db_.query(sql); }
+  Query query(std::string_view sql);
   // The statement as this engine spells it, where SQLite's and PostgreSQL's differ.
-  Query query(std::string_view sqlite, std::string_view postgresql) { return db_.query(db_.dialect(sqlite, postgresql)); }
-  Engine engine() const { return db_.engine(); }
-  int changes() const { return db_.changes(); }
+  Query query(std::string_view sqlite, std::string_view postgresql);
+  Engine engine() const;
+  int changes() const;
   Database& database() { return db_; }
-  void on_commit(std::function<void()> hook) { hooks_.push_back(std::move(hook)); }
+  void on_commit(std::function<void()> hook);
   // Wakes the nodes listening on the changes channel when the transaction commits (PostgreSQL's
   // NOTIFY, sent once per transaction however many writes asked).
   void notify_other_nodes() { notify_ = true; }

@@ -8,6 +8,8 @@
 // the database thread), which wake the connection through its timer. Registrations release
 // themselves: the destructor leaves the hub and the stream registry however the connection ends.
 #include "gatehouse/auth/caller.hpp"
+#include "gatehouse/auth/session_extender.hpp"
+#include "gatehouse/store/db_executor.hpp"
 #include "gatehouse/streams/event_hub.hpp"
 #include "gatehouse/streams/outbox.hpp"
 #include "gatehouse/streams/stream_registry.hpp"
@@ -16,6 +18,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,7 +27,18 @@
 
 namespace gatehouse::streams {
 
-struct SubscriptionContext;  // subscription_context.hpp
+// What every stream shares.
+struct SubscriptionContext {
+  store::DbExecutor& db;
+  EventHub& hub;
+  StreamRegistry& registry;
+  auth::SessionExtender& extender;
+  std::chrono::seconds heartbeat{15};
+  std::size_t outbox_capacity = 1024;   // queued frames before a subscriber counts as too slow
+  std::size_t replay_page = 256;        // stored events read per database step
+  std::size_t max_subscriptions = 100;  // per WebSocket
+  std::size_t max_inbox = 64;           // unprocessed client messages before a WebSocket counts as flooding
+};
 
 // What the transport does next: write `frames` in order; then, when `close` is set, frame that
 // reason and close; `heartbeat` asks an SSE stream for its keepalive comment.
